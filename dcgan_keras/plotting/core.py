@@ -1,0 +1,107 @@
+"""Image grids and training curves."""
+
+import numpy as np
+
+__all__ = ["image_grid", "show_images", "plot_history", "save_figure"]
+
+
+def _to_uint8(images):
+    """Images in [-1, 1] (float) or [0, 255] (uint8) as uint8, with a channel axis."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"expected images of shape (n, height, width[, channels]), got {images.shape}")
+    if images.dtype != np.uint8:
+        images = np.clip(np.round((images.astype(np.float32) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return images
+
+
+def image_grid(images, ncols=None, padding=2):
+    """Tile images into one uint8 array, ``ncols`` across, ``padding`` pixels apart.
+
+    Args:
+        images: ``(n, h, w)`` or ``(n, h, w, c)``; uint8 in [0, 255] or float in [-1, 1].
+        ncols: images per row; the default makes the grid roughly square.
+        padding: black pixels between tiles.
+
+    Returns:
+        ``(rows*(h+padding)+padding, ncols*(w+padding)+padding, c)`` uint8 array.
+
+    Example:
+        >>> image_grid(np.zeros((6, 28, 28), np.uint8), ncols=3).shape
+        (62, 92, 1)
+    """
+    images = _to_uint8(images)
+    n, h, w, c = images.shape
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
+    grid = np.zeros((nrows * (h + padding) + padding, ncols * (w + padding) + padding, c), np.uint8)
+    for i, image in enumerate(images):
+        r, col = divmod(i, ncols)
+        top, left = padding + r * (h + padding), padding + col * (w + padding)
+        grid[top:top + h, left:left + w] = image
+    return grid
+
+
+def show_images(images, ncols=None, titles=None, size=1.0, cmap="gray"):
+    """Draw images side by side in one figure and return the figure.
+
+    Args:
+        images: as for :func:`image_grid`.
+        ncols: images per row.
+        titles: optional caption per image.
+        size: inches per image.
+    """
+    import matplotlib.pyplot as plt
+
+    images = _to_uint8(images)
+    n = len(images)
+    ncols = ncols or min(n, 10)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if titles else 0)),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for i, image in enumerate(images):
+        ax = axes.flat[i]
+        ax.imshow(image[..., 0] if image.shape[-1] == 1 else image, cmap=cmap, vmin=0, vmax=255)
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=8)
+    fig.tight_layout(pad=0.2)
+    return fig
+
+
+def plot_history(history, keys=None, ax=None, title=None):
+    """Plot training curves from a ``{name: [values per epoch]}`` dict or a Keras ``History``."""
+    import matplotlib.pyplot as plt
+
+    history = getattr(history, "history", history)
+    keys = keys or list(history)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 3.2))
+    else:
+        fig = ax.figure
+    for key in keys:
+        values = history[key]
+        ax.plot(np.arange(1, len(values) + 1), values, label=key)
+    ax.set_xlabel("epoch")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def save_figure(fig, path):
+    """Save a figure as PNG atomically (temporary file, then rename) and close it."""
+    import os
+
+    import matplotlib.pyplot as plt
+
+    path = os.fspath(path)
+    tmp = f"{path}.tmp-{os.getpid()}"
+    fig.savefig(tmp, format="png", bbox_inches="tight")
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
