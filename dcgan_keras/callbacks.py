@@ -1,0 +1,341 @@
+"""Keras callbacks for GAN training: sample grids, a GIF, curves, metrics, resumable checkpoints.
+
+Every file is written atomically, and every callback picks up where a resumed run
+left off: grids keep their epoch numbers, the GIF covers all epochs, the metrics
+file keeps its history.
+"""
+
+import json
+import math
+import pathlib
+import time
+
+import keras
+import numpy as np
+
+from dcgan_keras.files import atomic_path, write_json
+
+__all__ = [
+    "SampleGrid",
+    "make_gif",
+    "MetricsLogger",
+    "ResumableCheckpoint",
+    "NonFiniteLossError",
+    "StopOnNonFiniteLoss",
+    "QualityMonitor",
+    "TimeBudget",
+    "ProgressBar",
+    "CheckpointError",
+]
+
+
+def _save_png(array, path):
+    from PIL import Image
+
+    array = np.asarray(array)
+    image = Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
+    with atomic_path(path) as tmp:
+        image.save(tmp, format="PNG")
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Save a grid of samples from fixed noise after every epoch, as ``samples/epoch_0001.png``.
+
+    The same noise every epoch shows how each sample evolves. At the end of training a
+    GIF of all the grids so far (``samples.gif``) is written.
+
+    Args:
+        out_dir: the run's folder.
+        n: number of samples (a square number makes a square grid).
+        seed: seed of the fixed noise.
+        scale: each pixel becomes ``scale`` x ``scale`` pixels in the PNG.
+    """
+
+    def __init__(self, out_dir, n=64, seed=1234, scale=2):
+        super().__init__()
+        self.out_dir = pathlib.Path(out_dir)
+        self.folder = self.out_dir / "samples"
+        self.n, self.seed, self.scale = n, seed, scale
+        self.noise = None
+
+    def grid_for(self, generator):
+        from dcgan_keras.gan import generate_from_noise
+        from dcgan_keras.plotting.core import image_grid
+
+        if self.noise is None:
+            latent_dim = generator.input_shape[-1]
+            self.noise = np.random.default_rng(self.seed).standard_normal((self.n, latent_dim)).astype(np.float32)
+        grid = image_grid(generate_from_noise(generator, self.noise), ncols=int(math.ceil(math.sqrt(self.n))))
+        return np.kron(grid, np.ones((self.scale, self.scale, 1), np.uint8)) if self.scale > 1 else grid
+
+    def on_train_begin(self, logs=None):
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        grid = self.grid_for(self.model.generator)
+        _save_png(grid, self.folder / f"epoch_{epoch + 1:04d}.png")
+        _save_png(grid, self.out_dir / "samples_latest.png")
+
+    def on_train_end(self, logs=None):
+        frames = sorted(self.folder.glob("epoch_*.png"))
+        if frames:
+            make_gif(frames, self.out_dir / "samples.gif")
+
+
+def make_gif(frames, path, seconds=6.0, max_frames=60):
+    """Write an animated GIF of PNG ``frames`` (paths), at most ``max_frames`` evenly spaced, atomically."""
+    from PIL import Image
+
+    frames = list(frames)
+    if len(frames) > max_frames:
+        keep = np.unique(np.linspace(0, len(frames) - 1, max_frames).round().astype(int))
+        frames = [frames[i] for i in keep]
+    images = [Image.open(f).convert("P") for f in frames]
+    duration = max(int(1000 * seconds / len(images)), 50)
+    with atomic_path(path) as tmp:
+        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0)
+    return path
+
+
+class MetricsLogger(keras.callbacks.Callback):
+    """Keep every epoch's logs in ``metrics.json`` and draw the curves in ``losses.png``.
+
+    On a resumed run the history already in ``metrics.json`` is kept and extended.
+
+    Args:
+        out_dir: the run's folder.
+        extra: a dict written beside the history (the run's settings, say).
+    """
+
+    def __init__(self, out_dir, extra=None):
+        super().__init__()
+        self.out_dir = pathlib.Path(out_dir)
+        self.path = self.out_dir / "metrics.json"
+        self.extra = dict(extra or {})
+        self.history = {}
+        self.epoch_seconds = []
+
+    def on_train_begin(self, logs=None):
+        start = getattr(self.model, "_initial_epoch", None) or 0
+        self.history, self.epoch_seconds = {}, []
+        if start and self.path.exists():
+            saved = json.loads(self.path.read_text())
+            self.history = {k: v[:start] for k, v in saved.get("history", {}).items()}
+            self.epoch_seconds = saved.get("epoch_seconds", [])[:start]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch_seconds.append(round(time.perf_counter() - self._started, 3))
+        length = len(self.epoch_seconds)
+        for key, value in (logs or {}).items():
+            values = self.history.setdefault(key, [])
+            values.extend([None] * (length - 1 - len(values)))  # a metric logged only every N epochs
+            values.append(float(value))
+        self.write()
+
+    def write(self, **more):
+        self.extra.update(more)
+        write_json(self.path, {**self.extra, "epochs_completed": len(self.epoch_seconds),
+                               "epoch_seconds": self.epoch_seconds, "history": self.history})
+        self.plot()
+
+    def plot(self):
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+
+        from dcgan_keras.plotting.core import save_figure
+
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+        for key, ax in (("d_loss", left), ("g_loss", left), ("d_real", right), ("d_fake", right)):
+            if key in self.history:
+                values = self.history[key]
+                ax.plot(np.arange(1, len(values) + 1), values, label=key)
+        left.set(title="losses", xlabel="epoch")
+        right.set(title="D(x) and D(G(z))", xlabel="epoch", ylim=(0, 1))
+        for ax in (left, right):
+            ax.legend(fontsize=8)
+            ax.grid(alpha=0.3)
+        fig.tight_layout()
+        save_figure(fig, self.out_dir / "losses.png")
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint exists but cannot be read."""
+
+
+class ResumableCheckpoint(keras.callbacks.Callback):
+    """Save everything needed to resume after each epoch; restore it when training starts again.
+
+    Saved: both networks (BatchNorm statistics included), both optimizers, the model's
+    noise seed generator and the number of completed epochs. The weights go to
+    ``checkpoints/epoch_0007.weights.h5`` (written to a temporary file, then renamed),
+    then ``checkpoints/state.json`` is switched to point at it (atomically), and only
+    then is the older weights file deleted: a kill at any moment leaves the last good
+    checkpoint intact. Restoring sets the epoch ``fit`` starts from, as Keras's
+    ``BackupAndRestore`` does, and ``fit`` then runs only the remaining epochs.
+
+    Args:
+        out_dir: the run's folder.
+        resume: restore from an existing checkpoint at the start of training.
+    """
+
+    def __init__(self, out_dir, resume=True):
+        super().__init__()
+        self.folder = pathlib.Path(out_dir) / "checkpoints"
+        self.state_path = self.folder / "state.json"
+        self.resume = resume
+        self.restored_epoch = 0
+
+    def read_state(self):
+        """The saved state dict, or None when there is no checkpoint."""
+        if not self.state_path.exists():
+            return None
+        try:
+            state = json.loads(self.state_path.read_text())
+            weights = self.folder / state["weights"]
+            int(state["epoch"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CheckpointError(f"checkpoint {self.state_path} is corrupt ({exc}); delete the folder "
+                                  f"{self.folder} to start afresh") from exc
+        if not weights.exists():
+            raise CheckpointError(f"checkpoint {self.state_path} names {weights.name}, which is missing; delete "
+                                  f"the folder {self.folder} to start afresh")
+        return state
+
+    def on_train_begin(self, logs=None):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        state = self.read_state() if self.resume else None
+        if state is None:
+            return
+        gan = self.model
+        gan.build()
+        gan.d_optimizer.build(gan.discriminator.trainable_weights)
+        gan.g_optimizer.build(gan.generator.trainable_weights)
+        weights = self.folder / state["weights"]
+        try:
+            gan.load_weights(weights)
+        except Exception as exc:
+            raise CheckpointError(f"checkpoint {weights} cannot be loaded ({type(exc).__name__}: {exc}); it is "
+                                  f"truncated, corrupt or from a different model. Delete {self.folder} to start "
+                                  "afresh, or resume with the same settings as the run that wrote it") from exc
+        gan.seed_generator.state.assign(np.asarray(state["seed_state"], dtype=gan.seed_generator.state.dtype))
+        self.restored_epoch = int(state["epoch"])
+        gan._initial_epoch = self.restored_epoch  # fit starts from here, as with BackupAndRestore
+
+    def on_epoch_end(self, epoch, logs=None):
+        if any(not math.isfinite(float(v)) for v in (logs or {}).values() if v is not None):
+            return  # never replace a good checkpoint with a broken one
+        gan = self.model
+        name = f"epoch_{epoch + 1:04d}.weights.h5"
+        with atomic_path(self.folder / name, suffix=".weights.h5") as tmp:
+            gan.save_weights(tmp)
+        old = self.read_state() if self.state_path.exists() else None
+        write_json(self.state_path, {"epoch": epoch + 1, "weights": name,
+                                     "seed_state": np.asarray(gan.seed_generator.state).tolist()})
+        if old and old["weights"] != name:
+            (self.folder / old["weights"]).unlink(missing_ok=True)
+
+
+class NonFiniteLossError(RuntimeError):
+    """A loss became NaN or infinite during training."""
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop training with a clear error the moment a loss stops being a finite number.
+
+    Unlike ``keras.callbacks.TerminateOnNaN``, the error names the network and the step.
+    The last good checkpoint is kept (:class:`ResumableCheckpoint` skips a broken epoch).
+    """
+
+    networks = {"d_loss": "discriminator", "g_loss": "generator"}
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        for key, network in self.networks.items():
+            value = (logs or {}).get(key)
+            if value is not None and not math.isfinite(float(value)):
+                raise NonFiniteLossError(
+                    f"the {network} loss ({key}) became {float(value)} at epoch {self.epoch + 1}, step {batch + 1}; "
+                    "training stopped and the last good checkpoint was kept. Try a lower learning rate, or resume "
+                    "with --resume to retry from that checkpoint")
+
+
+class QualityMonitor(keras.callbacks.Callback):
+    """Every ``every`` epochs (and after the last), add the generator's quality figures to the logs.
+
+    Adds ``fid`` (Fréchet distance on MNIST classifier features; lower is better),
+    ``inception_score`` and ``classes_covered`` (digits with at least 5% of samples),
+    computed on ``n`` samples (notebook 06 explains them). Place it before
+    :class:`MetricsLogger` so they are saved.
+    """
+
+    def __init__(self, every=10, n=1000, seed=777, total_epochs=None):
+        super().__init__()
+        self.every, self.n, self.seed, self.total_epochs = every, n, seed, total_epochs
+        self.last = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        last_epoch = self.total_epochs is not None and epoch + 1 == self.total_epochs
+        if logs is None or not ((epoch + 1) % self.every == 0 or last_epoch):
+            return
+        from dcgan_keras.metrics import quality_report
+
+        report = quality_report(self.model.generate(self.n, seed=self.seed))
+        self.last = report
+        logs["fid"] = report["fid"]
+        logs["inception_score"] = report["inception_score"]
+        logs["classes_covered"] = report["classes_covered"]
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training at the end of the first epoch that finishes after ``minutes`` minutes."""
+
+    def __init__(self, minutes):
+        super().__init__()
+        self.seconds = 60.0 * minutes
+
+    def on_train_begin(self, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if time.perf_counter() - self.started >= self.seconds:
+            self.model.stop_training = True
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """One tqdm bar for the whole run, showing the latest losses and D outputs."""
+
+    def __init__(self, epochs, steps_per_epoch):
+        super().__init__()
+        self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        start = getattr(self.model, "_initial_epoch", None) or 0
+        self.bar = tqdm(total=self.epochs * self.steps_per_epoch, initial=start * self.steps_per_epoch,
+                        unit="step", dynamic_ncols=True)
+        self.seen = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch, self.seen = epoch, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.bar.update(batch + 1 - self.seen)
+        self.seen = batch + 1
+        if logs and batch % 10 == 0:
+            shown = {k: f"{float(logs[k]):.3f}" for k in ("d_loss", "g_loss", "d_real", "d_fake") if k in logs}
+            self.bar.set_postfix(epoch=self.epoch + 1, **shown, refresh=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs and "fid" in logs:
+            self.bar.write(f"epoch {epoch + 1}: FID {logs['fid']:.2f}, {int(logs['classes_covered'])}/10 digits")
+
+    def on_train_end(self, logs=None):
+        self.bar.close()

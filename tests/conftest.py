@@ -1,0 +1,34 @@
+"""Shared fixtures. Two logical CPU devices are configured before TensorFlow starts, so the
+``tf.distribute.MirroredStrategy`` tests run on a machine with one CPU and no GPU."""
+
+import dcgan_keras  # noqa: F401  (sets the Keras backend first)
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+_cpus = tf.config.list_physical_devices("CPU")
+try:
+    tf.config.set_logical_device_configuration(
+        _cpus[0], [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+except RuntimeError:
+    pass  # TensorFlow already started (another conftest imported it first)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keras_state():
+    """Each test starts from float32, a fixed seed and a clean Keras session."""
+    keras.config.set_dtype_policy("float32")
+    keras.utils.set_random_seed(0)
+    yield
+    keras.config.set_dtype_policy("float32")
+    keras.backend.clear_session()
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """256 embedded MNIST digits (uint8, (256, 28, 28)) and their labels."""
+    from dcgan_keras.data import load_mnist
+
+    images, labels = load_mnist("embedded")
+    return images[:256], labels[:256]

@@ -1,0 +1,177 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from dcgan_keras.data import make_dataset
+from dcgan_keras.gan import DCGAN, default_optimizer, discriminator_loss, generator_loss
+from dcgan_keras.models import build_discriminator, build_generator
+
+
+def small_gan(latent_dim=8, seed=0, **kwargs):
+    return DCGAN(build_generator(latent_dim, (28, 28, 1), base_filters=4),
+                 build_discriminator((28, 28, 1), base_filters=4), seed=seed, **kwargs)
+
+
+def test_default_optimizers_follow_the_paper():
+    gan = small_gan()
+    gan.compile()
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        assert isinstance(optimizer, keras.optimizers.Adam)
+        assert float(optimizer.learning_rate) == pytest.approx(2e-4)
+        assert optimizer.beta_1 == pytest.approx(0.5)
+    assert gan.d_optimizer is not gan.g_optimizer
+
+
+def test_one_optimizer_for_both_networks_is_refused():
+    gan = small_gan()
+    shared = default_optimizer()
+    with pytest.raises(ValueError, match="one optimizer per network"):
+        gan.compile(d_optimizer=shared, g_optimizer=shared)
+
+
+def test_train_step_updates_both_networks_and_batch_norm_statistics(digits):
+    gan = small_gan()
+    gan.compile()
+    real = tf.constant(make_dataset(digits[0][:16], 16, shuffle=False).get_single_element())
+    g_before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    d_before = [w.numpy().copy() for w in gan.discriminator.trainable_weights]
+    bn_before = {w.path: w.numpy().copy() for w in gan.generator.non_trainable_weights + gan.discriminator.non_trainable_weights
+                 if "moving" in w.path}
+    logs = gan.train_step(real)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    assert all(not np.allclose(b, w.numpy()) for b, w in zip(g_before, gan.generator.trainable_weights))
+    assert all(not np.allclose(b, w.numpy()) for b, w in zip(d_before, gan.discriminator.trainable_weights))
+    moved = {w.path: not np.allclose(bn_before[w.path], w.numpy())
+             for w in gan.generator.non_trainable_weights + gan.discriminator.non_trainable_weights if w.path in bn_before}
+    assert moved and all(moved.values()), moved
+
+
+def test_noise_batch_follows_the_data_batch(digits):
+    gan = small_gan()
+    gan.compile()
+    sizes = []
+    original = gan.sample_noise
+
+    def spy(batch_size):
+        sizes.append(int(batch_size))
+        return original(batch_size)
+
+    gan.sample_noise = spy
+    gan.train_step(tf.zeros((5, 28, 28, 1)))
+    assert sizes == [5, 5]
+
+
+def test_noise_is_fresh_every_call():
+    gan = small_gan()
+    a, b = gan.sample_noise(4), gan.sample_noise(4)
+    assert a.shape == (4, 8) and not np.allclose(a, b)
+
+
+def test_fit_with_ragged_last_batch_traces_once(digits):
+    traces = []
+
+    class Counting(DCGAN):
+        def train_step(self, data):
+            traces.append(1)  # Python side effect: runs only while tracing
+            return super().train_step(data)
+
+    gan = Counting(build_generator(8, base_filters=4), build_discriminator(base_filters=4), seed=0)
+    gan.compile()
+    history = gan.fit(make_dataset(digits[0][:70], 32), epochs=2, verbose=0)  # batches of 32, 32, 6
+    assert len(traces) == 1
+    assert int(gan.d_optimizer.iterations) == 6 and int(gan.g_optimizer.iterations) == 6
+    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(v).all() for v in history.history.values())
+
+
+def test_losses_against_formulas():
+    real, fake = tf.constant([[2.0], [-1.0]]), tf.constant([[0.5], [-3.0]])
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    expected = -np.log(sig(np.array([2.0, -1.0]))) - np.log(1 - sig(np.array([0.5, -3.0])))
+    np.testing.assert_allclose(np.ravel(discriminator_loss(real, fake)), expected, rtol=1e-5)
+    smooth = 0.1
+    expected_smooth = (-(1 - smooth) * np.log(sig(np.array([2.0, -1.0]))) - smooth * np.log(1 - sig(np.array([2.0, -1.0])))
+                       - np.log(1 - sig(np.array([0.5, -3.0]))))
+    np.testing.assert_allclose(np.ravel(discriminator_loss(real, fake, smooth)), expected_smooth, rtol=1e-5)
+    np.testing.assert_allclose(np.ravel(generator_loss(fake)), -np.log(sig(np.array([0.5, -3.0]))), rtol=1e-5)
+
+
+def test_generate_is_seeded_and_in_range():
+    gan = small_gan()
+    a, b, c = gan.generate(5, seed=1), gan.generate(5, seed=1), gan.generate(5, seed=2)
+    assert a.shape == (5, 28, 28, 1) and a.dtype == np.float32
+    assert a.min() >= -1 and a.max() <= 1
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, "3"])
+def test_generate_rejects_bad_counts(bad):
+    with pytest.raises(ValueError, match="positive whole number"):
+        small_gan().generate(bad)
+
+
+def test_mismatched_networks_are_refused():
+    with pytest.raises(ValueError, match="build both for one image_shape"):
+        DCGAN(build_generator(8, (28, 28, 1), 4), build_discriminator((32, 32, 1), 4))
+    with pytest.raises(TypeError):
+        DCGAN("generator", build_discriminator())
+
+
+def test_config_round_trip():
+    gan = small_gan(label_smoothing=0.1, seed=3)
+    clone = DCGAN.from_config(gan.get_config())
+    assert clone.latent_dim == 8 and clone.label_smoothing == pytest.approx(0.1) and clone.seed == 3
+    assert clone.generator.output_shape == gan.generator.output_shape
+
+
+def test_mirrored_strategy_on_two_cpu_devices(digits):
+    devices = tf.config.list_logical_devices("CPU")
+    assert len(devices) >= 2, "tests/conftest.py should have made two logical CPUs"
+    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    with strategy.scope():
+        gan = small_gan()
+        gan.compile()
+    history = gan.fit(make_dataset(digits[0][:128], 32), epochs=1, verbose=0)
+    assert gan.d_optimizer.iterations.numpy() == 4
+    # Losses are reported for the global batch, not halved per replica: near ln(4) and ln(2) at the start.
+    assert 1.0 < history.history["d_loss"][0] < 1.8
+    assert 0.4 < history.history["g_loss"][0] < 1.0
+
+    @tf.function
+    def noise_per_replica():
+        return strategy.run(lambda: gan.sample_noise(3))
+
+    first, second = strategy.experimental_local_results(noise_per_replica())
+    assert not np.allclose(first, second), "every replica must draw its own noise"
+
+
+def test_mixed_bfloat16_trains_and_keeps_float32_outputs(digits):
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    gan = small_gan()
+    gan.compile()
+    assert gan.generator.layers[3].compute_dtype == "bfloat16"
+    history = gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert gan.generate(2).dtype == np.float32
+    assert gan.discriminator(np.zeros((1, 28, 28, 1), "float32")).dtype == "float32"
+
+
+def test_mixed_float16_wraps_optimizers_in_loss_scaling(digits):
+    keras.config.set_dtype_policy("mixed_float16")
+    gan = small_gan()
+    gan.compile()
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    history = gan.fit(make_dataset(digits[0][:32], 16), epochs=1, verbose=0)
+    assert all(np.isfinite(v).all() for v in history.history.values())
+
+
+def test_xla_compiled_step_trains(digits):
+    gan = small_gan()
+    gan.compile(jit_compile=True)
+    history = gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 2
+    assert all(np.isfinite(v).all() for v in history.history.values())
