@@ -54,11 +54,18 @@ def data_source(text):
     raise argparse.ArgumentTypeError(f"{text!r} is neither 'auto', 'full', 'embedded' nor an existing folder of images")
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong, and where help is."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m dcgan_keras",
+    parser = Parser(prog="python -m dcgan_keras",
                                      description="Train, sample, evaluate and benchmark DCGANs.")
     parser.add_argument("--version", action="version", version=f"dcgan-keras {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
 
     train = commands.add_parser("train", help="train a DCGAN (default: MNIST, a few minutes on a CPU)",
                                 description="Train a DCGAN and write sample grids, a GIF, loss curves, metrics "
@@ -94,6 +101,10 @@ def build_parser():
     train.add_argument("--beta-1", type=float, default=0.5, help="Adam beta_1 (default 0.5)")
     train.add_argument("--label-smoothing", type=float, default=0.0,
                        help="one-sided label smoothing for real images (default 0)")
+    train.add_argument("--ema", type=float, default=0.0,
+                       help="decay of an exponential moving average of the generator's weights (0: none)")
+    train.add_argument("--augment", choices=("none", "translation"), default="none",
+                       help="differentiable augmentation of D's inputs (helps on small data sets)")
     train.add_argument("--xla", action="store_true", help="compile the train step with XLA (helps on GPUs)")
     train.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"), default="auto",
                        help="'auto' (default): float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions, "
@@ -249,7 +260,8 @@ def train(args):
     with strategy.scope():
         gan = DCGAN(build_generator(args.latent_dim, image_shape, args.g_filters, args.upsampling),
                     build_discriminator(image_shape, args.d_filters),
-                    label_smoothing=args.label_smoothing, seed=args.seed)
+                    label_smoothing=args.label_smoothing, seed=args.seed,
+                    ema_decay=args.ema or None, augment=None if args.augment == "none" else args.augment)
         gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1),
                     g_optimizer=default_optimizer(args.learning_rate, args.beta_1),
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
@@ -285,7 +297,7 @@ def train(args):
 
     generator_path = out / "generator.keras"
     with atomic_path(generator_path, suffix=".keras") as tmp:
-        gan.generator.save(tmp)
+        gan.sampler.save(tmp)
     summary = {"seconds": round(seconds, 1), "resumed_from_epoch": checkpoint.restored_epoch}
     if quality and quality.last:
         summary["quality"] = quality.last

@@ -1,0 +1,467 @@
+"""How good are the generated digits? A Fréchet distance and an Inception-style score on MNIST.
+
+Notebook 06 explains every function here. The measure is the Fréchet Inception Distance
+(FID) of Heusel et al. (2017) with the Inception network replaced by a small MNIST
+classifier shipped in ``assets/mnist_classifier.keras``: each image becomes the 128
+numbers of the classifier's penultimate layer, a Gaussian is fitted to the features of
+the generated images, and its Fréchet (2-Wasserstein) distance to the Gaussian of 1,000
+held-out real digits (``assets/mnist_reference_stats.npz``) is the score. Lower is better;
+0 means the two feature clouds have the same mean and covariance.
+
+How to read the numbers
+-----------------------
+Compute the FID on **1,000 images**: the reference uses 1,000 held-out digits, and the
+estimate is biased upwards for smaller samples (real digits score 0.51 at 1,000 images,
+0.92 at 500 and 1.91 at 250), so only numbers from equal sample sizes compare.
+``scripts/calibrate_fid.py`` measured these landmarks (``assets/fid_calibration.json``),
+each on 1,000 uint8 images made from training digits the reference never saw:
+
+=====================================  ======  =====  ===============
+set                                       FID     IS  classes covered
+=====================================  ======  =====  ===============
+real training digits (the floor)         0.51   9.89               10
+real digits blurred, sigma 0.5 px        0.63   9.90               10
+real digits blurred, sigma 0.75 px       1.04   9.89               10
+real digits blurred, sigma 1.0 px        3.63   9.78               10
+real digits blurred, sigma 1.5 px       66.30   3.44                4
+real digits of five classes only        31.96   5.04                5
+one digit repeated (mode collapse)     161.74   1.00                1
+uniform noise                          320.76   1.00                1
+=====================================  ======  =====  ===============
+
+Other seeds move the floor between 0.46 and 0.59 and the collapsed set (which digit is
+repeated) between about 120 and 180; the rest by a few percent. So: below ~1 the digits
+are as good as real ones to this classifier; 1-5 is a slightly soft generator (like a blur
+of 0.75-1 pixel) that still draws every class; 5-50 means visible defects or missing
+classes (dropping half the classes costs ~32); above ~100 the generator has collapsed or
+produces noise. Beyond a blur of about 1.2 pixels the classifier stops recognising many
+digits, so the FID jumps rather than grows smoothly. The Inception score (at most 10, one
+for each class) rewards confident, varied predictions; ``classes_covered`` in
+:func:`quality_report` counts the classes that get at least 5% of the images, which shows
+partial mode collapse that one number can hide. These FIDs are in this classifier's
+feature units: they do not compare with FIDs computed with the Inception network in papers.
+"""
+
+import functools
+import pathlib
+
+import numpy as np
+
+__all__ = [
+    "ASSETS_DIR",
+    "CLASSIFIER_PATH",
+    "REFERENCE_STATS_PATH",
+    "CALIBRATION_PATH",
+    "FID_SAMPLE_SIZE",
+    "heldout_split",
+    "prepare_images",
+    "load_classifier",
+    "load_reference_stats",
+    "classifier_features",
+    "classifier_probabilities",
+    "frechet_distance",
+    "fid_mnist",
+    "class_histogram",
+    "inception_score",
+    "quality_report",
+    "gaussian_blur",
+    "calibration_sets",
+]
+
+ASSETS_DIR = pathlib.Path(__file__).resolve().parent / "assets"
+CLASSIFIER_PATH = ASSETS_DIR / "mnist_classifier.keras"
+REFERENCE_STATS_PATH = ASSETS_DIR / "mnist_reference_stats.npz"
+CALIBRATION_PATH = ASSETS_DIR / "fid_calibration.json"
+FID_SAMPLE_SIZE = 1000
+FEATURES_LAYER = "features"
+SPLIT_SEED = 0
+HELDOUT_PER_CLASS = 100
+_BATCH = 500
+
+
+def heldout_split(labels, per_class=HELDOUT_PER_CLASS, seed=SPLIT_SEED):
+    """The fixed, stratified held-out split of the embedded digits.
+
+    For each class (in order 0-9) the indices of its digits, in ascending order, are shuffled
+    with ``np.random.default_rng(seed).permutation`` (one generator, drawn class after class)
+    and the first ``per_class`` are held out.
+
+    Args:
+        labels: integer class labels, shape ``(n,)``.
+        per_class: digits held out of each class.
+        seed: seed of the NumPy generator.
+
+    Returns:
+        ``(train_index, heldout_index)``: sorted int64 index arrays that partition ``range(n)``.
+
+    Example:
+        >>> _, labels = load_mnist("embedded")  # from dcgan_keras.data
+        >>> train, heldout = heldout_split(labels)
+        >>> len(train), len(heldout)
+        (4000, 1000)
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be a 1-D integer array, got {labels.dtype} {labels.shape}")
+    rng = np.random.default_rng(seed)
+    heldout = []
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        if len(members) <= per_class:
+            raise ValueError(f"class {c} has {len(members)} digits, not more than per_class={per_class}; "
+                             "hold out fewer per class")
+        heldout.append(rng.permutation(members)[:per_class])
+    heldout = np.sort(np.concatenate(heldout)).astype(np.int64)
+    train = np.setdiff1d(np.arange(len(labels)), heldout).astype(np.int64)
+    return train, heldout
+
+
+def prepare_images(images, min_images=1):
+    """Check images and scale them to float32 ``(n, 28, 28, 1)`` in [-1, 1], as the classifier expects.
+
+    Args:
+        images: float images in [-1, 1] (what the generator's tanh gives) or uint8 images in
+            [0, 255], shape ``(n, 28, 28)`` or ``(n, 28, 28, 1)``.
+        min_images: the fewest images accepted.
+
+    Returns:
+        float32 array ``(n, 28, 28, 1)`` in [-1, 1].
+
+    Raises:
+        TypeError: the dtype is neither uint8 nor floating point.
+        ValueError: wrong shape, too few images, NaN/inf, or values outside [-1, 1].
+
+    Example:
+        >>> prepare_images(np.zeros((2, 28, 28), np.uint8)).shape
+        (2, 28, 28, 1)
+    """
+    if hasattr(images, "numpy") and not isinstance(images, np.ndarray):
+        images = images.numpy()  # a TensorFlow tensor
+    images = np.asarray(images)
+    if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(f"images must be float in [-1, 1] or uint8 in [0, 255], got dtype {images.dtype}; "
+                        "convert them, e.g. images.astype('float32') / 127.5 - 1 for 0-255 integers")
+    if images.ndim == 2 and images.shape == (28, 28):
+        raise ValueError("got a single 28x28 image; pass a batch of shape (n, 28, 28), e.g. image[None]")
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        hint = " (colour images: convert them to greyscale first)" if images.ndim == 4 else ""
+        raise ValueError(f"images must have shape (n, 28, 28) or (n, 28, 28, 1), got {images.shape}{hint}")
+    if len(images) < min_images:
+        raise ValueError(f"need at least {min_images} images, got {len(images)}; "
+                         f"use {FID_SAMPLE_SIZE} for FIDs that compare with the calibration")
+    if images.dtype == np.uint8:
+        return ((images.astype(np.float32) - 127.5) / 127.5)[..., None]
+    if not np.all(np.isfinite(images)):
+        raise ValueError("images contain NaN or infinite values; the generator has diverged, "
+                         "check its losses or restart training")
+    low, high = float(images.min()), float(images.max())
+    if low < -1.001 or high > 1.001:
+        hint = ("they look like 0-255 pixel values: pass them as uint8 or divide, images / 127.5 - 1"
+                if high > 1.5 else "clip them with np.clip(images, -1, 1) or check the generator's output layer")
+        raise ValueError(f"float images must lie in [-1, 1], found [{low:.3g}, {high:.3g}]; {hint}")
+    return np.clip(images, -1.0, 1.0).astype(np.float32)[..., None]
+
+
+@functools.lru_cache(maxsize=1)
+def load_classifier():
+    """The MNIST classifier (``assets/mnist_classifier.keras``), loaded once and cached.
+
+    Input: float32 ``(n, 28, 28, 1)`` in [-1, 1]; output: softmax probabilities ``(n, 10)``.
+    Its layer named ``"features"`` (128 ReLU units) gives the FID features.
+    Trained by ``scripts/train_mnist_classifier.py``.
+    """
+    import keras
+
+    if not CLASSIFIER_PATH.exists():
+        raise FileNotFoundError(f"classifier {CLASSIFIER_PATH} is missing; reinstall the package or "
+                                "retrain it with `python scripts/train_mnist_classifier.py`")
+    return keras.saving.load_model(CLASSIFIER_PATH, compile=False, safe_mode=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _two_headed_classifier():
+    import keras
+
+    model = load_classifier()
+    return keras.Model(model.inputs[0], [model.get_layer(FEATURES_LAYER).output, model.outputs[0]])
+
+
+@functools.lru_cache(maxsize=1)
+def load_reference_stats():
+    """The features' mean ``mu`` (128,) and covariance ``sigma`` (128, 128) on the 1,000 held-out digits.
+
+    Returns:
+        dict with ``mu``, ``sigma`` (float64), ``heldout_index`` (int64), ``heldout_accuracy``
+        (float), ``split`` (a sentence describing the split) and ``n_reference`` (int).
+    """
+    if not REFERENCE_STATS_PATH.exists():
+        raise FileNotFoundError(f"reference statistics {REFERENCE_STATS_PATH} are missing; regenerate them "
+                                "with `python scripts/train_mnist_classifier.py`")
+    with np.load(REFERENCE_STATS_PATH, allow_pickle=False) as archive:
+        stats = {key: archive[key] for key in archive.files}
+    return {"mu": stats["mu"].astype(np.float64), "sigma": stats["sigma"].astype(np.float64),
+            "heldout_index": stats["heldout_index"].astype(np.int64),
+            "heldout_accuracy": float(stats["heldout_accuracy"]), "split": str(stats["split"]),
+            "n_reference": int(stats["n_reference"])}
+
+
+def _features_and_probabilities(images, min_images=1):
+    x = prepare_images(images, min_images=min_images)
+    model = _two_headed_classifier()
+    features, probs = [], []
+    for start in range(0, len(x), _BATCH):
+        f, p = model(x[start:start + _BATCH], training=False)
+        features.append(np.asarray(f, np.float64))
+        probs.append(np.asarray(p, np.float64))
+    return np.concatenate(features), np.concatenate(probs)
+
+
+def classifier_features(images):
+    """The classifier's penultimate-layer features (after the ReLU), one row an image.
+
+    Args:
+        images: float ``(n, 28, 28[, 1])`` in [-1, 1] or uint8 in [0, 255].
+
+    Returns:
+        float64 array ``(n, 128)``.
+
+    Example:
+        >>> classifier_features(np.zeros((3, 28, 28), np.uint8)).shape
+        (3, 128)
+    """
+    return _features_and_probabilities(images)[0]
+
+
+def classifier_probabilities(images):
+    """The classifier's predicted class probabilities p(y|x), float64 ``(n, 10)``."""
+    return _features_and_probabilities(images)[1]
+
+
+def _check_stats(mu, sigma, name):
+    mu = np.asarray(mu, np.float64)
+    sigma = np.asarray(sigma, np.float64)
+    if mu.ndim != 1:
+        raise ValueError(f"{name} mean must be a vector, got shape {mu.shape}")
+    if sigma.shape != (len(mu), len(mu)):
+        raise ValueError(f"{name} covariance must be ({len(mu)}, {len(mu)}) to match its mean, got {sigma.shape}")
+    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(sigma))):
+        raise ValueError(f"{name} mean or covariance holds NaN or infinite values")
+    return mu, (sigma + sigma.T) / 2
+
+
+def _psd_sqrt(matrix):
+    """Square root of a symmetric positive semi-definite matrix, negative round-off eigenvalues clipped."""
+    values, vectors = np.linalg.eigh(matrix)
+    return (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+
+
+def frechet_distance(mu1, sigma1, mu2, sigma2):
+    """Fréchet distance between the Gaussians N(mu1, sigma1) and N(mu2, sigma2).
+
+    ``|mu1 - mu2|^2 + tr(sigma1) + tr(sigma2) - 2 tr((sigma1 sigma2)^(1/2))``. The product
+    sigma1 sigma2 is not symmetric, so its square root's trace is taken from the symmetric,
+    similar matrix ``s sigma2 s`` with ``s = sigma1^(1/2)``: both have the same eigenvalues,
+    which ``numpy.linalg.eigh`` finds stably; tiny negative ones from round-off are set to 0.
+
+    Args:
+        mu1, mu2: mean vectors, shape ``(d,)``.
+        sigma1, sigma2: covariance matrices, shape ``(d, d)``, symmetric positive semi-definite.
+
+    Returns:
+        float, at least 0.
+
+    Example:
+        >>> frechet_distance(np.zeros(1), np.eye(1), np.ones(1), 4 * np.eye(1))  # (0-1)^2 + (1-2)^2
+        2.0
+    """
+    mu1, sigma1 = _check_stats(mu1, sigma1, "first")
+    mu2, sigma2 = _check_stats(mu2, sigma2, "second")
+    if len(mu1) != len(mu2):
+        raise ValueError(f"the two Gaussians have different dimensions, {len(mu1)} and {len(mu2)}; "
+                         "compute both from the same features")
+    root1 = _psd_sqrt(sigma1)
+    middle = root1 @ sigma2 @ root1
+    eigenvalues = np.linalg.eigvalsh((middle + middle.T) / 2)
+    trace_sqrt = float(np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None))))
+    diff = mu1 - mu2
+    value = float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt)
+    return max(value, 0.0)
+
+
+def _gaussian_stats(features):
+    return features.mean(axis=0), np.cov(features, rowvar=False)
+
+
+def _fid_from_features(features):
+    reference = load_reference_stats()
+    mu, sigma = _gaussian_stats(features)
+    return frechet_distance(mu, sigma, reference["mu"], reference["sigma"])
+
+
+def fid_mnist(images):
+    """FID of images against 1,000 held-out real MNIST digits, in the classifier's feature space.
+
+    Pass 1,000 images so the number compares with the calibration table at the top of this
+    module (and with other runs): the estimate grows as the sample shrinks.
+
+    Args:
+        images: float ``(n, 28, 28[, 1])`` in [-1, 1] or uint8 in [0, 255], n >= 2.
+
+    Returns:
+        float; about 0.5 for 1,000 real digits, hundreds for noise.
+
+    Example:
+        >>> fid_mnist(generator.predict(noise_1000, verbose=0))
+    """
+    features, _ = _features_and_probabilities(images, min_images=2)
+    return _fid_from_features(features)
+
+
+def _class_counts(probs):
+    return np.bincount(np.argmax(probs, axis=1), minlength=10)
+
+
+def class_histogram(images):
+    """How many images the classifier puts in each class 0-9: int64 array of 10 counts.
+
+    Example:
+        >>> int(class_histogram(real_digits[:1000]).sum())
+        1000
+    """
+    return _class_counts(classifier_probabilities(images))
+
+
+def _inception_score(probs, eps=1e-12):
+    marginal = probs.mean(axis=0)
+    kl = np.sum(probs * (np.log(probs + eps) - np.log(marginal + eps)), axis=1)
+    return float(np.exp(kl.mean()))
+
+
+def inception_score(images):
+    """Classifier-based Inception score ``exp(E_x[KL(p(y|x) || p(y))])``, between 1 and 10.
+
+    High when each image is classified confidently (sharp p(y|x)) and the classes are used
+    evenly (flat p(y)); 10 is the ceiling for MNIST's ten classes.
+
+    Args:
+        images: float ``(n, 28, 28[, 1])`` in [-1, 1] or uint8 in [0, 255].
+
+    Returns:
+        float.
+    """
+    return _inception_score(classifier_probabilities(images))
+
+
+def quality_report(images):
+    """All the numbers at once, from a single pass of the classifier.
+
+    Args:
+        images: float ``(n, 28, 28[, 1])`` in [-1, 1] or uint8 in [0, 255]; use 1,000.
+
+    Returns:
+        dict with ``fid``, ``inception_score``, ``class_counts`` (list of 10 ints),
+        ``min_class_fraction`` (share of the rarest class) and ``classes_covered``
+        (classes with at least 5% of the images).
+
+    Example:
+        >>> quality_report(images)["classes_covered"]
+        10
+    """
+    features, probs = _features_and_probabilities(images, min_images=2)
+    counts = _class_counts(probs)
+    n = len(probs)
+    return {"fid": _fid_from_features(features), "inception_score": _inception_score(probs),
+            "class_counts": [int(c) for c in counts], "min_class_fraction": float(counts.min() / n),
+            "classes_covered": int(np.sum(counts >= 0.05 * n))}
+
+
+def _gaussian_kernel(sigma):
+    radius = max(1, int(np.ceil(4.0 * sigma)))
+    offsets = np.arange(-radius, radius + 1, dtype=np.float64)
+    weights = np.exp(-0.5 * (offsets / sigma) ** 2)
+    return weights / weights.sum(), radius
+
+
+def gaussian_blur(images, sigma):
+    """Blur images with a Gaussian of standard deviation ``sigma`` pixels (numpy, separable).
+
+    The 1-D kernel spans ``ceil(4 sigma)`` pixels each side and sums to 1; it is applied along
+    the rows, then the columns. Borders use reflect padding (``np.pad(mode="reflect")``: the
+    image mirrored about its edge pixels), so a constant image stays constant and the -1
+    background of [-1, 1] images does not turn grey at the edges. ``sigma=0`` returns a copy.
+
+    Args:
+        images: ``(n, h, w)`` or ``(n, h, w, 1)``; uint8 (the result is rounded back to uint8)
+            or float (the result is float32).
+        sigma: non-negative float, in pixels.
+
+    Returns:
+        blurred images, same shape.
+
+    Example:
+        >>> np.allclose(gaussian_blur(np.ones((1, 5, 5)), 1.0), 1.0)  # constants stay constant
+        True
+    """
+    images = np.asarray(images)
+    if not isinstance(sigma, (int, float, np.integer, np.floating)) or isinstance(sigma, bool):
+        raise TypeError(f"sigma must be a number of pixels, got {type(sigma).__name__}")
+    if not np.isfinite(sigma) or sigma < 0:
+        raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
+    if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(f"images must be uint8 or float, got dtype {images.dtype}")
+    squeeze = images.ndim == 4 and images.shape[-1] == 1
+    x = images[..., 0] if squeeze else images
+    if x.ndim != 3:
+        raise ValueError(f"images must have shape (n, h, w) or (n, h, w, 1), got {images.shape}")
+    if sigma == 0:
+        return images.copy()
+    kernel, radius = _gaussian_kernel(float(sigma))
+    if radius >= min(x.shape[1:]):
+        raise ValueError(f"sigma {sigma} is too large for {x.shape[1]}x{x.shape[2]} images; "
+                         f"use sigma < {min(x.shape[1:]) / 4:.1f}")
+    out = x.astype(np.float64)
+    for axis in (1, 2):
+        pad = [(0, 0)] * 3
+        pad[axis] = (radius, radius)
+        padded = np.pad(out, pad, mode="reflect")
+        length = out.shape[axis]
+        out = sum(w * np.take(padded, np.arange(k, k + length), axis=axis) for k, w in enumerate(kernel))
+    if squeeze:
+        out = out[..., None]
+    if images.dtype == np.uint8:
+        return np.clip(np.round(out), 0, 255).astype(np.uint8)
+    return out.astype(np.float32)
+
+
+def calibration_sets(n=FID_SAMPLE_SIZE, seed=0, sigmas=(0.5, 0.75, 1.0, 1.5)):
+    """The image sets of the FID calibration, each uint8 ``(n, 28, 28)``, by name.
+
+    All come from the embedded digits the classifier was trained on (never the held-out
+    ones): ``"real"`` (n random training digits: the floor), ``"blur_<sigma>"`` (the same
+    digits blurred), ``"five_classes"`` (digits of classes 0-4 only), ``"collapsed"`` (one
+    digit repeated n times) and ``"noise"`` (uniform random pixels).
+
+    Args:
+        n: images in each set.
+        seed: seed of the NumPy generator that picks the digits and the noise.
+        sigmas: blur strengths, in pixels.
+
+    Returns:
+        dict name -> uint8 images.
+    """
+    from dcgan_keras.data import load_mnist
+
+    images, labels = load_mnist("embedded")
+    train, _ = heldout_split(labels)
+    rng = np.random.default_rng(seed)
+    real = images[rng.choice(train, n, replace=False)]
+    sets = {"real": real}
+    for sigma in sigmas:
+        sets[f"blur_{sigma:g}"] = gaussian_blur(real, sigma)
+    low = train[labels[train] < 5]
+    sets["five_classes"] = images[rng.choice(low, n, replace=False)]
+    sets["collapsed"] = np.repeat(real[:1], n, axis=0)
+    sets["noise"] = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    return sets

@@ -1,0 +1,144 @@
+import json
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from dcgan_keras import callbacks
+from dcgan_keras.data import make_dataset
+from dcgan_keras.files import atomic_path, write_json
+from dcgan_keras.gan import DCGAN
+from dcgan_keras.models import build_discriminator, build_generator
+
+
+def small_gan(seed=0):
+    gan = DCGAN(build_generator(8, base_filters=4), build_discriminator(base_filters=4), seed=seed)
+    gan.compile()
+    return gan
+
+
+def test_sample_grid_and_gif(tmp_path, digits):
+    gan = small_gan()
+    grid = callbacks.SampleGrid(tmp_path, n=16, scale=1)
+    gan.fit(make_dataset(digits[0][:64], 32), epochs=3, verbose=0, callbacks=[grid])
+    frames = sorted((tmp_path / "samples").glob("*.png"))
+    assert [f.name for f in frames] == ["epoch_0001.png", "epoch_0002.png", "epoch_0003.png"]
+    assert Image.open(frames[0]).size == (4 * 30 + 2, 4 * 30 + 2)
+    assert Image.open(tmp_path / "samples.gif").n_frames == 3
+    # fixed noise: the same generator gives the same grid
+    np.testing.assert_array_equal(grid.grid_for(gan.generator), grid.grid_for(gan.generator))
+
+
+def test_gif_keeps_at_most_max_frames(tmp_path):
+    paths = []
+    for i in range(10):
+        paths.append(tmp_path / f"{i}.png")
+        Image.fromarray(np.full((4, 4), i * 20, np.uint8)).save(paths[-1])
+    callbacks.make_gif(paths, tmp_path / "a.gif", max_frames=4)
+    assert Image.open(tmp_path / "a.gif").n_frames == 4
+
+
+def test_checkpoint_restores_networks_optimizers_seed_and_epoch(tmp_path, digits):
+    dataset = make_dataset(digits[0][:64], 32, seed=0)
+    gan = small_gan()
+    gan.fit(dataset, epochs=2, verbose=0, callbacks=[callbacks.ResumableCheckpoint(tmp_path)])
+    state = json.loads((tmp_path / "checkpoints" / "state.json").read_text())
+    assert state["epoch"] == 2 and state["weights"] == "epoch_0002.weights.h5"
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["epoch_0002.weights.h5", "state.json"]
+
+    keras.utils.set_random_seed(123)  # a different start, to be overwritten by the restore
+    fresh = small_gan(seed=5)
+    checkpoint = callbacks.ResumableCheckpoint(tmp_path)
+    checkpoint.set_model(fresh)
+    checkpoint.on_train_begin()
+    assert checkpoint.restored_epoch == 2 and fresh._initial_epoch == 2
+    for a, b in zip(gan.weights, fresh.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert int(fresh.d_optimizer.iterations) == int(gan.d_optimizer.iterations) == 4
+    for a, b in zip(gan.d_optimizer.variables + gan.g_optimizer.variables,
+                    fresh.d_optimizer.variables + fresh.g_optimizer.variables):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    np.testing.assert_array_equal(gan.seed_generator.state.numpy(), fresh.seed_generator.state.numpy())
+
+
+def test_fit_after_restore_runs_only_the_remaining_epochs(tmp_path, digits):
+    dataset = make_dataset(digits[0][:64], 32, seed=0)
+    small_gan().fit(dataset, epochs=2, verbose=0, callbacks=[callbacks.ResumableCheckpoint(tmp_path)])
+    resumed = small_gan()
+    logger = callbacks.MetricsLogger(tmp_path)
+    # the first run had no logger: give the resumed one a history to extend
+    write_json(tmp_path / "metrics.json", {"history": {"d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8]},
+                                           "epoch_seconds": [1.0, 1.0]})
+    history = resumed.fit(dataset, epochs=5, verbose=0, callbacks=[callbacks.ResumableCheckpoint(tmp_path), logger])
+    assert len(history.history["d_loss"]) == 3
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["epochs_completed"] == 5 and saved["history"]["d_loss"][:2] == [1.0, 0.9]
+    assert len(saved["history"]["d_loss"]) == 5
+    assert int(resumed.d_optimizer.iterations) == 10
+
+
+def test_truncated_checkpoint_gives_a_clear_error(tmp_path, digits):
+    small_gan().fit(make_dataset(digits[0][:32], 32), epochs=1, verbose=0,
+                    callbacks=[callbacks.ResumableCheckpoint(tmp_path)])
+    weights = tmp_path / "checkpoints" / "epoch_0001.weights.h5"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    checkpoint = callbacks.ResumableCheckpoint(tmp_path)
+    checkpoint.set_model(small_gan())
+    with pytest.raises(callbacks.CheckpointError, match="epoch_0001.weights.h5 cannot be loaded.*truncated"):
+        checkpoint.on_train_begin()
+    (tmp_path / "checkpoints" / "state.json").write_text("{not json")
+    with pytest.raises(callbacks.CheckpointError, match="state.json is corrupt"):
+        checkpoint.on_train_begin()
+
+
+def test_broken_epoch_does_not_replace_the_good_checkpoint(tmp_path, digits):
+    gan = small_gan()
+    checkpoint = callbacks.ResumableCheckpoint(tmp_path)
+    gan.fit(make_dataset(digits[0][:32], 32), epochs=1, verbose=0, callbacks=[checkpoint])
+    checkpoint.on_epoch_end(1, {"d_loss": float("nan"), "g_loss": 1.0})
+    assert json.loads((tmp_path / "checkpoints" / "state.json").read_text())["epoch"] == 1
+
+
+def test_nan_loss_stops_with_network_and_step(digits):
+    guard = callbacks.StopOnNonFiniteLoss()
+    guard.on_epoch_begin(2)
+    guard.on_train_batch_end(4, {"d_loss": 0.5, "g_loss": 1.0})
+    with pytest.raises(callbacks.NonFiniteLossError, match=r"generator loss \(g_loss\) became inf at epoch 3, step 6"):
+        guard.on_train_batch_end(5, {"d_loss": 0.5, "g_loss": float("inf")})
+    with pytest.raises(callbacks.NonFiniteLossError, match="discriminator loss"):
+        guard.on_train_batch_end(5, {"d_loss": float("nan"), "g_loss": 1.0})
+
+
+def test_atomic_path_keeps_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "metrics.json"
+    target.write_text("good")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            with open(tmp, "w") as f:
+                f.write("half")
+            raise RuntimeError("killed mid-write")
+    assert target.read_text() == "good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.json"]
+
+
+def test_metrics_logger_draws_curves(tmp_path):
+    logger = callbacks.MetricsLogger(tmp_path, extra={"run": {"seed": 1}})
+    logger.set_model(small_gan())
+    logger.on_train_begin()
+    for epoch in range(3):
+        logger.on_epoch_begin(epoch)
+        logs = {"d_loss": 1.0 - epoch / 10, "g_loss": 0.7, "d_real": 0.6, "d_fake": 0.4}
+        if epoch == 2:
+            logs["fid"] = 12.5
+        logger.on_epoch_end(epoch, logs)
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["run"] == {"seed": 1} and saved["history"]["fid"] == [None, None, 12.5]
+    assert Image.open(tmp_path / "losses.png").size[0] > 300
+
+
+def test_time_budget_stops_training(digits):
+    gan = small_gan()
+    history = gan.fit(make_dataset(digits[0][:32], 32), epochs=50, verbose=0,
+                      callbacks=[callbacks.TimeBudget(minutes=1e-6)])
+    assert len(history.history["d_loss"]) == 1

@@ -1,0 +1,173 @@
+"""The command line, in-process (fast) for bad input and one short run; see test_reliability.py for
+the tests that start real processes."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dcgan_keras.cli import main
+
+
+def run(capsys, *argv):
+    """Run the CLI in-process; return (exit status, stdout, stderr)."""
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """One short real training run through the CLI: 2 epochs on 320 embedded digits."""
+    out = tmp_path_factory.mktemp("run")
+    status = main(["train", "--data", "embedded", "--limit", "320", "--epochs", "2", "--batch-size", "64",
+                   "--out", str(out), "--no-progress", "--quality-every", "0", "--mixed-precision", "float32"])
+    assert status == 0
+    return out
+
+
+def test_train_writes_every_promised_file(trained_run):
+    for name in ("samples_latest.png", "samples.gif", "samples/epoch_0001.png", "samples/epoch_0002.png",
+                 "losses.png", "metrics.json", "run.json", "generator.keras", "checkpoints/state.json"):
+        assert (trained_run / name).exists(), name
+    metrics = json.loads((trained_run / "metrics.json").read_text())
+    assert metrics["epochs_completed"] == 2
+    assert len(metrics["history"]["d_loss"]) == 2 and len(metrics["history"]["g_loss"]) == 2
+    assert np.isfinite(metrics["summary"]["quality"]["fid"])  # measured after the last epoch
+    gif = Image.open(trained_run / "samples.gif")
+    assert gif.n_frames == 2
+    grid = np.asarray(Image.open(trained_run / "samples_latest.png"))
+    assert grid.ndim == 2 and grid.std() > 0
+
+
+def test_sample_from_the_saved_generator(trained_run, tmp_path, capsys):
+    status, out, _ = run(capsys, "sample", str(trained_run / "generator.keras"), "--n", "9", "--out",
+                         str(tmp_path / "grid.png"))
+    assert status == 0 and "wrote 9 samples" in out
+    assert Image.open(tmp_path / "grid.png").size == (2 * (3 * 30 + 2), 2 * (3 * 30 + 2))
+
+
+def test_evaluate_prints_the_quality_figures(trained_run, capsys):
+    status, out, _ = run(capsys, "evaluate", str(trained_run / "generator.keras"), "--n", "200")
+    report = json.loads(out)
+    assert status == 0 and {"fid", "inception_score", "class_counts", "classes_covered"} <= set(report)
+    assert sum(report["class_counts"]) == 200
+
+
+def test_existing_run_needs_resume(trained_run, capsys):
+    status, _, err = run(capsys, "train", "--data", "embedded", "--epochs", "1", "--out", str(trained_run))
+    assert status == 2 and "pass --resume" in err and len(err.strip().splitlines()) == 1
+
+
+def test_resume_with_other_model_settings_is_refused(trained_run, capsys):
+    status, _, err = run(capsys, "train", "--data", "embedded", "--epochs", "3", "--out", str(trained_run), "--resume",
+                         "--latent-dim", "32")
+    assert status == 2 and "latent_dim was 100 now 32" in err
+
+
+BAD_TRAIN_FLAGS = [
+    (["--epochs", "0"], "--epochs: must be at least 1"),
+    (["--epochs", "-3"], "--epochs: must be at least 1"),
+    (["--batch-size", "0"], "--batch-size: must be at least 1"),
+    (["--batch-size", "-1"], "--batch-size: must be at least 1"),
+    (["--latent-dim", "0"], "--latent-dim: must be at least 1"),
+    (["--latent-dim", "ten"], "--latent-dim: expected a whole number"),
+    (["--data", "mnist"], "neither 'auto', 'full', 'embedded' nor an existing folder"),
+    (["--data", "/no/such/folder"], "neither 'auto', 'full', 'embedded' nor an existing folder"),
+    (["--minutes", "-1"], "--minutes: must be a positive number"),
+    (["--mixed-precision", "int8"], "invalid choice: 'int8'"),
+    (["--label-smoothing", "0.7"], "--label-smoothing must be in [0, 0.5)"),
+    (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
+]
+
+
+@pytest.mark.parametrize("flags,message", BAD_TRAIN_FLAGS)
+def test_bad_train_flags_give_one_line_and_status_2(tmp_path, capsys, flags, message):
+    status, _, err = run(capsys, "train", "--out", str(tmp_path / "run"), *flags)
+    assert status == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+def test_batch_larger_than_data_is_refused(tmp_path, capsys):
+    status, _, err = run(capsys, "train", "--data", "embedded", "--limit", "50", "--batch-size", "64",
+                         "--out", str(tmp_path / "run"))
+    assert status == 2 and "--batch-size 64 is larger than the data set (50 images)" in err
+
+
+def test_unwritable_output_folder_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a folder")
+    status, _, err = run(capsys, "train", "--data", "embedded", "--out", str(blocker / "run"))
+    assert status == 2 and "cannot be written" in err and "--out" in err
+
+
+def test_image_folder_problems_are_reported(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    status, _, err = run(capsys, "train", "--data", str(empty), "--out", str(tmp_path / "run"))
+    assert status == 2 and "is empty" in err
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "a.png").write_text("not really a png")
+    status, _, err = run(capsys, "train", "--data", str(junk), "--out", str(tmp_path / "run"))
+    assert status == 2 and "not readable images" in err
+
+
+def test_image_size_the_generator_cannot_make_is_refused(tmp_path, capsys):
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    for i in range(4):
+        Image.fromarray(np.zeros((30, 30, 3), np.uint8)).save(folder / f"{i}.png")
+    status, _, err = run(capsys, "train", "--data", str(folder), "--image-size", "27", "27", "--batch-size", "2",
+                         "--out", str(tmp_path / "run"))
+    assert status == 2 and "cannot produce images of shape (27, 27, 3)" in err
+
+
+def test_sample_errors(tmp_path, capsys, trained_run):
+    status, _, err = run(capsys, "sample", str(tmp_path / "missing.keras"))
+    assert status == 2 and "does not exist" in err
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    status, _, err = run(capsys, "sample", str(text))
+    assert status == 2 and "not a Keras model file" in err
+    fake = tmp_path / "fake.keras"
+    fake.write_bytes(b"not a zip archive")
+    status, _, err = run(capsys, "sample", str(fake))
+    assert status == 2 and "could not be loaded" in err and len(err.strip().splitlines()) == 1
+    status, _, err = run(capsys, "sample", str(trained_run / "generator.keras"), "--n", "0")
+    assert status == 2 and "--n must be at least 1" in err
+    status, _, err = run(capsys, "sample", str(trained_run / "generator.keras"), "--latent-dim", "64")
+    assert status == 2 and "built for latent size 100, not 64" in err
+
+
+def test_a_discriminator_is_not_a_generator(tmp_path, capsys):
+    from dcgan_keras.models import build_discriminator
+
+    path = tmp_path / "d.keras"
+    build_discriminator(base_filters=4).save(path)
+    status, _, err = run(capsys, "sample", str(path))
+    assert status == 2 and "is not a generator" in err
+
+
+def test_evaluate_needs_mnist_shaped_generators(tmp_path, capsys):
+    from dcgan_keras.models import build_generator
+
+    path = tmp_path / "g.keras"
+    build_generator(8, (32, 32, 3), base_filters=4).save(path)
+    status, _, err = run(capsys, "evaluate", str(path))
+    assert status == 2 and "needs 28x28x1 digits" in err
+
+
+def test_help_describes_every_flag(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla",
+                 "--mixed-precision", "--resume", "--deterministic"):
+        assert flag in text
