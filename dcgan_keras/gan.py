@@ -9,7 +9,22 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["DCGAN", "default_optimizer", "discriminator_loss", "generator_loss"]
+__all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss"]
+
+#: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (the README
+#: gives the measurements behind it): network widths, batch size, run length, learning rate,
+#: generator weight averaging and augmentation of the discriminator's inputs.
+TRAINING_DEFAULTS = {
+    "latent_dim": 100,
+    "g_filters": 64,
+    "d_filters": 64,
+    "batch_size": 64,
+    "steps": 4000,
+    "learning_rate": 2e-4,
+    "beta_1": 0.5,
+    "ema_decay": None,
+    "augment": None,
+}
 
 
 def default_optimizer(learning_rate=2e-4, beta_1=0.5):
