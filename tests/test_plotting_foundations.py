@@ -1,0 +1,55 @@
+"""Each figure of notebooks 01-03 draws and returns a matplotlib Figure."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from dcgan_keras.activations import relu, sigmoid, sigmoid_derivative
+from dcgan_keras.normalization import simulate_running_estimates
+from dcgan_keras.plotting import foundations as plots
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(64, 2)) * [1.0, 10.0]
+
+FIGURES = [
+    lambda: plots.plot_function_and_derivative(sigmoid, sigmoid_derivative, title="sigmoid"),
+    lambda: plots.plot_activation_grid(),
+    lambda: plots.plot_unit_outputs({"relu": relu(rng.normal(size=(20, 8)) - 1), "dead": np.zeros((20, 8))}),
+    lambda: plots.plot_gradient_norms({"sigmoid": [1e-6, 1e-3, 1.0], "relu": [0.5, 0.6, 0.7]}),
+    lambda: plots.plot_curves({"relu": [4.0, 4.0, 4.0], "leaky": [4.0, 1.0, 0.1]}, logy=True, title="t"),
+    lambda: plots.plot_value_range(rng.uniform(-1, 1, (28, 28, 1))),
+    lambda: plots.plot_loss_surface(X, X @ [2.0, -1.0], title="raw"),
+    lambda: plots.plot_activation_drift({"a": [rng.normal(size=50), rng.normal(1, size=50)],
+                                         "b": [rng.normal(size=50)] * 2}, steps=[0, 10]),
+    lambda: plots.plot_running_estimates(simulate_running_estimates(steps=20), 3.0, 4.0),
+    lambda: plots.plot_loss_comparison({"plain": {"loss": [2, 1], "val_loss": [2.1, 1.2]},
+                                        "bn": {"loss": [1.5, 0.5]}}),
+    lambda: plots.plot_matrix(np.arange(9).reshape(3, 3), highlight=(0, 0, 2, 2), title="m"),
+    lambda: plots.plot_convolution_step(rng.integers(0, 256, (5, 5)), np.array([[1, 0, -1]] * 3), 1, 2),
+    lambda: plots.plot_convolution_step(rng.integers(0, 256, (5, 5)), np.ones((3, 3)), 1, 1, stride=2),
+    lambda: plots.show_maps([rng.normal(size=(3, 3))] * 3, titles=list("abc"), symmetric=True),
+    lambda: plots.show_maps([rng.normal(size=(28, 28))] * 10, ncols=5),
+    lambda: plots.show_maps([rng.normal(size=(5, 5))] * 2, symmetric=[False, True], titles=["image", "edges"]),
+    lambda: plots.plot_visit_counts(np.ones((5, 5), int), title="counts"),
+    lambda: plots.plot_stride_tradeoff(),
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_plot_returns_a_figure():
+    for make in FIGURES:
+        fig = make()
+        assert isinstance(fig, Figure)
+        plt.close(fig)
+
+
+def test_plots_reject_bad_input():
+    for call in (lambda: plots.plot_matrix(np.zeros(3)),
+                 lambda: plots.plot_loss_surface(np.zeros((4, 3)), np.zeros(4)),
+                 lambda: plots.plot_activation_grid(["swish"]),
+                 lambda: plots.plot_convolution_step(np.zeros((5, 5)), np.ones((3, 3)), 3, 0),
+                 lambda: plots.plot_activation_drift({"a": [np.zeros(3)]}, steps=[0, 1])):
+        with pytest.raises(ValueError):
+            call()
+    plt.close("all")
