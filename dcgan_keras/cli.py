@@ -326,12 +326,10 @@ def _load_generator(path, latent_dim=None):
         raise UsageError(f"generator file {path} does not exist (training writes it as OUT/generator.keras)")
     if path.suffix != ".keras":
         raise UsageError(f"{path} is not a Keras model file: expected a .keras file such as runs/dcgan/generator.keras")
-    import keras
-
-    import dcgan_keras.layers  # noqa: F401  (registers the custom layers)
+    from dcgan_keras.models import load_generator
 
     try:
-        model = keras.saving.load_model(path, safe_mode=True, compile=False)
+        model = load_generator(path)
     except Exception as exc:
         raise UsageError(f"{path} could not be loaded as a Keras model ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0] if str(exc) else ''}); is it a generator saved by this package?")\

@@ -208,7 +208,7 @@ class DCGAN(keras.Model):
         self.g_optimizer.apply(tape.gradient(scaled, g_weights), g_weights)
         if self.ema_generator is not None:
             decay = tf.constant(self.ema_decay, tf.float32)
-            for ema, w in zip(self.ema_generator.weights, self.generator.weights):
+            for ema, w in zip(self.ema_generator.weights, self.generator.weights, strict=True):
                 if ema.trainable:
                     ema.assign(decay * ema + (1.0 - decay) * tf.cast(w, ema.dtype))
                 else:  # BatchNorm statistics: copy

@@ -16,7 +16,7 @@ import keras
 
 from dcgan_keras.layers import DCGAN_INIT, DownBlock, ResizeConvBlock, UpBlock
 
-__all__ = ["build_generator", "build_discriminator", "upsampling_plan"]
+__all__ = ["build_generator", "build_discriminator", "upsampling_plan", "load_generator"]
 
 
 def upsampling_plan(image_shape):
@@ -135,3 +135,17 @@ def build_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
     x = keras.layers.Flatten(name="flatten")(x)
     logit = keras.layers.Dense(1, kernel_initializer=DCGAN_INIT, dtype="float32", name="logit")(x)
     return keras.Model(image, logit, name=name)
+
+
+def load_generator(path):
+    """Load a generator saved as ``.keras`` (for example ``runs/dcgan/generator.keras``).
+
+    Loads with Keras's safe mode (no arbitrary code from the file runs); importing this
+    module registers the package's layers, which plain ``keras.saving.load_model`` needs.
+
+    Example:
+        >>> generator = load_generator("runs/dcgan/generator.keras")  # doctest: +SKIP
+        >>> generator(keras.random.normal((16, generator.input_shape[-1])), training=False).shape
+        TensorShape([16, 28, 28, 1])
+    """
+    return keras.saving.load_model(path, safe_mode=True, compile=False)

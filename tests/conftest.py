@@ -1,11 +1,11 @@
 """Shared fixtures. Two logical CPU devices are configured before TensorFlow starts, so the
 ``tf.distribute.MirroredStrategy`` tests run on a machine with one CPU and no GPU."""
 
-import dcgan_keras  # noqa: F401  (sets the Keras backend first)
 import keras
-import numpy as np
 import pytest
 import tensorflow as tf
+
+import dcgan_keras  # noqa: F401  (sets the Keras backend first)
 
 _cpus = tf.config.list_physical_devices("CPU")
 try:

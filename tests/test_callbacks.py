@@ -53,11 +53,11 @@ def test_checkpoint_restores_networks_optimizers_seed_and_epoch(tmp_path, digits
     checkpoint.set_model(fresh)
     checkpoint.on_train_begin()
     assert checkpoint.restored_epoch == 2 and fresh._initial_epoch == 2
-    for a, b in zip(gan.weights, fresh.weights):
+    for a, b in zip(gan.weights, fresh.weights, strict=True):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert int(fresh.d_optimizer.iterations) == int(gan.d_optimizer.iterations) == 4
     for a, b in zip(gan.d_optimizer.variables + gan.g_optimizer.variables,
-                    fresh.d_optimizer.variables + fresh.g_optimizer.variables):
+                    fresh.d_optimizer.variables + fresh.g_optimizer.variables, strict=True):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     np.testing.assert_array_equal(gan.seed_generator.state.numpy(), fresh.seed_generator.state.numpy())
 

@@ -41,8 +41,8 @@ def test_train_step_updates_both_networks_and_batch_norm_statistics(digits):
     logs = gan.train_step(real)
     assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
     assert all(np.isfinite(float(v)) for v in logs.values())
-    assert all(not np.allclose(b, w.numpy()) for b, w in zip(g_before, gan.generator.trainable_weights))
-    assert all(not np.allclose(b, w.numpy()) for b, w in zip(d_before, gan.discriminator.trainable_weights))
+    assert all(not np.allclose(b, w.numpy()) for b, w in zip(g_before, gan.generator.trainable_weights, strict=True))
+    assert all(not np.allclose(b, w.numpy()) for b, w in zip(d_before, gan.discriminator.trainable_weights, strict=True))
     moved = {w.path: not np.allclose(bn_before[w.path], w.numpy())
              for w in gan.generator.non_trainable_weights + gan.discriminator.non_trainable_weights if w.path in bn_before}
     assert moved and all(moved.values()), moved

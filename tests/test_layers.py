@@ -51,10 +51,10 @@ def test_training_flag_reaches_batch_norm():
     block(x, training=False)
     before = [v.numpy().copy() for v in block.norm.non_trainable_variables]
     block(x, training=False)
-    for b, v in zip(before, block.norm.non_trainable_variables):
+    for b, v in zip(before, block.norm.non_trainable_variables, strict=True):
         np.testing.assert_array_equal(b, v.numpy())
     block(x, training=True)
-    changed = [not np.allclose(b, v.numpy()) for b, v in zip(before, block.norm.non_trainable_variables)]
+    changed = [not np.allclose(b, v.numpy()) for b, v in zip(before, block.norm.non_trainable_variables, strict=True)]
     assert all(changed)
 
 
