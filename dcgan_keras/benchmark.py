@@ -209,20 +209,19 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
         d_opt = keras.optimizers.Adam(1e-4)
         g_opt = keras.optimizers.Adam(1e-4)
         step = reference_train_step(generator, discriminator, d_opt, g_opt, 100)
-        batch_size, sampler = 256, generator
+        batch_size = 256
     else:
         from dcgan_keras.acceleration import set_precision
 
         set_precision("auto")
         d = TRAINING_DEFAULTS
         gan = DCGAN(build_generator(d["latent_dim"], base_filters=d["g_filters"]),
-                    build_discriminator(base_filters=d["d_filters"]), seed=0,
-                    ema_decay=d["ema_decay"], augment=d["augment"])
+                    build_discriminator(base_filters=d["d_filters"]), seed=0)
         gan.compile(d_optimizer=default_optimizer(d["learning_rate"], d["beta_1"]),
                     g_optimizer=default_optimizer(d["learning_rate"], d["beta_1"]))
         gan.make_train_function()
         train_function = gan.train_function
-        batch_size, sampler = d["batch_size"], None
+        batch_size = d["batch_size"]
     iterator = iter(_images(batch_size))
     results, trained, steps = [], 0.0, 0
     try:
@@ -230,11 +229,8 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
             while trained < 60 * budget:
                 started = time.perf_counter()
                 for _ in range(10):
-                    if recipe == "reference":
-                        step(next(iterator))
-                    else:
-                        logs = train_function(iterator)
-                (float(logs["d_loss"]) if recipe != "reference" else None)
+                    last = step(next(iterator))[0] if recipe == "reference" else train_function(iterator)["d_loss"]
+                float(last)  # wait for the steps to finish before reading the clock
                 trained += time.perf_counter() - started
                 steps += 10
             if recipe == "reference":
@@ -251,7 +247,6 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
             results.append(row)
     finally:
         keras.config.set_dtype_policy("float32")
-        del sampler
     return results
 
 

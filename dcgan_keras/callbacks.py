@@ -72,7 +72,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        grid = self.grid_for(self.model.sampler)
+        grid = self.grid_for(self.model.generator)
         _save_png(grid, self.folder / f"epoch_{epoch + 1:04d}.png")
         _save_png(grid, self.out_dir / "samples_latest.png")
 

@@ -101,10 +101,6 @@ def build_parser():
     train.add_argument("--beta-1", type=float, default=0.5, help="Adam beta_1 (default 0.5)")
     train.add_argument("--label-smoothing", type=float, default=0.0,
                        help="one-sided label smoothing for real images (default 0)")
-    train.add_argument("--ema", type=float, default=0.0,
-                       help="decay of an exponential moving average of the generator's weights (0: none)")
-    train.add_argument("--augment", choices=("none", "translation"), default="none",
-                       help="differentiable augmentation of D's inputs (helps on small data sets)")
     train.add_argument("--xla", action="store_true", help="compile the train step with XLA (helps on GPUs)")
     train.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"), default="auto",
                        help="'auto' (default): float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions, "
@@ -198,7 +194,7 @@ MODEL_SETTINGS = ("latent_dim", "image_shape", "upsampling", "g_filters", "d_fil
 
 
 def train(args):
-    from dcgan_keras.files import check_writable_dir, write_json
+    from dcgan_keras.files import check_writable_dir, remove_temporaries, write_json
 
     out = pathlib.Path(args.out)
     try:
@@ -211,6 +207,7 @@ def train(args):
         raise UsageError(f"--beta-1 must be in [0, 1), got {args.beta_1}")
     if args.quality_every < 0:
         raise UsageError(f"--quality-every must be 0 or more, got {args.quality_every}")
+    remove_temporaries(out)  # half-written files of a run that was killed
     has_checkpoint = (out / "checkpoints" / "state.json").exists()
     if has_checkpoint and not args.resume:
         raise UsageError(f"{out} holds a checkpoint from an earlier run; pass --resume to continue it, or choose "
@@ -260,8 +257,7 @@ def train(args):
     with strategy.scope():
         gan = DCGAN(build_generator(args.latent_dim, image_shape, args.g_filters, args.upsampling),
                     build_discriminator(image_shape, args.d_filters),
-                    label_smoothing=args.label_smoothing, seed=args.seed,
-                    ema_decay=args.ema or None, augment=None if args.augment == "none" else args.augment)
+                    label_smoothing=args.label_smoothing, seed=args.seed)
         gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1),
                     g_optimizer=default_optimizer(args.learning_rate, args.beta_1),
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
@@ -297,7 +293,7 @@ def train(args):
 
     generator_path = out / "generator.keras"
     with atomic_path(generator_path, suffix=".keras") as tmp:
-        gan.sampler.save(tmp)
+        gan.generator.save(tmp)
     summary = {"seconds": round(seconds, 1), "resumed_from_epoch": checkpoint.restored_epoch}
     if quality and quality.last:
         summary["quality"] = quality.last

@@ -9,7 +9,10 @@ import os
 import pathlib
 import tempfile
 
-__all__ = ["atomic_path", "write_json", "write_bytes", "check_writable_dir"]
+__all__ = ["atomic_path", "write_json", "write_bytes", "check_writable_dir", "remove_temporaries", "TEMP_PREFIX"]
+
+#: Temporary files start with this, so a run killed mid-write can tidy up after itself later.
+TEMP_PREFIX = ".tmp-"
 
 
 @contextlib.contextmanager
@@ -25,7 +28,7 @@ def atomic_path(path, suffix=None):
     """
     path = pathlib.Path(path)
     suffix = suffix if suffix is not None else "".join(path.suffixes)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem.split('.')[0]}-", suffix=suffix, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem.split('.')[0]}-", suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
         yield tmp
@@ -63,3 +66,13 @@ def check_writable_dir(path):
         raise ValueError(f"output folder {path} cannot be written ({exc.strerror or exc}); "
                          "choose another folder with --out") from exc
     return path
+
+
+def remove_temporaries(folder):
+    """Delete the temporary files that a killed run left in ``folder`` (and below); return how many."""
+    removed = 0
+    for path in pathlib.Path(folder).rglob(f"{TEMP_PREFIX}*"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -12,8 +12,7 @@ import tensorflow as tf
 __all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss"]
 
 #: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (the README
-#: gives the measurements behind it): network widths, batch size, run length, learning rate,
-#: generator weight averaging and augmentation of the discriminator's inputs.
+#: gives the measurements behind it): network widths, batch size, run length and Adam's settings.
 TRAINING_DEFAULTS = {
     "latent_dim": 100,
     "g_filters": 64,
@@ -22,8 +21,6 @@ TRAINING_DEFAULTS = {
     "steps": 4000,
     "learning_rate": 2e-4,
     "beta_1": 0.5,
-    "ema_decay": None,
-    "augment": None,
 }
 
 
@@ -80,8 +77,14 @@ class DCGAN(keras.Model):
         seed: seed of the model's own noise generator, so training is reproducible.
         **kwargs: passed to ``keras.Model``.
 
+    Each step updates both networks from one forward pass, as the TensorFlow DCGAN
+    tutorial does: the generator's gradient is taken against the discriminator as it was
+    before this step's update. Alternating updates (the PyTorch tutorial's) run G and D
+    forward again for the generator; on MNIST they reached the same FID per step here at
+    about 1.5 times the cost per step.
+
     Metrics reported by ``fit``: ``d_loss``, ``g_loss``, ``d_real`` (mean D(x) on real
-    images) and ``d_fake`` (mean D(G(z)) on fakes, before the generator's update).
+    images) and ``d_fake`` (mean D(G(z)) on fakes, before the update).
 
     Example:
         >>> gan = DCGAN(build_generator(), build_discriminator())
@@ -89,8 +92,7 @@ class DCGAN(keras.Model):
         >>> gan.fit(make_dataset(images), epochs=5)  # doctest: +SKIP
     """
 
-    def __init__(self, generator, discriminator, latent_dim=None, label_smoothing=0.0, seed=None,
-                 ema_decay=None, augment=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim=None, label_smoothing=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(generator, keras.Model) or not isinstance(discriminator, keras.Model):
             raise TypeError("generator and discriminator must be keras.Model instances "
@@ -108,16 +110,6 @@ class DCGAN(keras.Model):
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing!r}")
         self.label_smoothing = float(label_smoothing)
         self.seed = seed
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"ema_decay must be in (0, 1) or None, got {ema_decay!r}")
-        self.ema_decay = ema_decay
-        if augment not in (None, "translation"):
-            raise ValueError(f"augment must be None or 'translation', got {augment!r}")
-        self.augment = augment
-        self.ema_generator = None
-        if ema_decay is not None:
-            self.ema_generator = keras.models.clone_model(generator)
-            self.ema_generator.set_weights(generator.get_weights())
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -182,37 +174,24 @@ class DCGAN(keras.Model):
         real = data[0] if isinstance(data, (tuple, list)) else data
         # Take the batch size from the data: a ragged last batch stays balanced and does not retrace.
         batch_size = tf.shape(real)[0]
-        compute_dtype = self.generator.compute_dtype
-        real = tf.cast(real, compute_dtype)
-        augment = translate if self.augment == "translation" else (lambda images, seed: images)
-
-        # 1. Discriminator: push D(x) up on real images and D(G(z)) down on fakes.
+        real = tf.cast(real, self.generator.compute_dtype)
         z = self.sample_noise(batch_size)
-        with tf.GradientTape() as tape:
+
+        # One forward pass serves both networks; each tape records the gradients of one loss.
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(z, training=True)
-            real_logits = self.discriminator(augment(real, self.seed_generator.next()), training=True)
-            fake_logits = self.discriminator(augment(fake, self.seed_generator.next()), training=True)
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            # D: call real images real (1, or 1 - label_smoothing) and fakes fake (0).
             d_loss = _average(discriminator_loss(real_logits, fake_logits, self.label_smoothing))
-            scaled = self.d_optimizer.scale_loss(d_loss)
+            # G: make D call its fakes real (the non-saturating loss).
+            g_loss = _average(generator_loss(fake_logits))
+            d_scaled = self.d_optimizer.scale_loss(d_loss)  # loss scaling under mixed float16, else unchanged
+            g_scaled = self.g_optimizer.scale_loss(g_loss)
         d_weights = self.discriminator.trainable_weights
-        self.d_optimizer.apply(tape.gradient(scaled, d_weights), d_weights)
-
-        # 2. Generator: push D(G(z)) up on fresh noise (the non-saturating loss).
-        z = self.sample_noise(batch_size)
-        with tf.GradientTape() as tape:
-            fake_g = augment(self.generator(z, training=True), self.seed_generator.next())
-            fake_logits_g = self.discriminator(fake_g, training=True)
-            g_loss = _average(generator_loss(fake_logits_g))
-            scaled = self.g_optimizer.scale_loss(g_loss)
         g_weights = self.generator.trainable_weights
-        self.g_optimizer.apply(tape.gradient(scaled, g_weights), g_weights)
-        if self.ema_generator is not None:
-            decay = tf.constant(self.ema_decay, tf.float32)
-            for ema, w in zip(self.ema_generator.weights, self.generator.weights, strict=True):
-                if ema.trainable:
-                    ema.assign(decay * ema + (1.0 - decay) * tf.cast(w, ema.dtype))
-                else:  # BatchNorm statistics: copy
-                    ema.assign(tf.cast(w, ema.dtype))
+        self.d_optimizer.apply(d_tape.gradient(d_scaled, d_weights), d_weights)
+        self.g_optimizer.apply(g_tape.gradient(g_scaled, g_weights), g_weights)
 
         # Each replica holds its share of the global mean; the trackers average over replicas.
         replicas = tf.cast(tf.distribute.get_strategy().num_replicas_in_sync, tf.float32)
@@ -233,12 +212,7 @@ class DCGAN(keras.Model):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive whole number of images, got {n!r}")
         z = np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
-        return generate_from_noise(self.sampler, z, batch_size=batch_size)
-
-    @property
-    def sampler(self):
-        """The generator to draw samples from: the weight average when ``ema_decay`` is set."""
-        return self.ema_generator if self.ema_generator is not None else self.generator
+        return generate_from_noise(self.generator, z, batch_size=batch_size)
 
     def get_config(self):
         config = super().get_config()
@@ -248,8 +222,6 @@ class DCGAN(keras.Model):
             "latent_dim": self.latent_dim,
             "label_smoothing": self.label_smoothing,
             "seed": self.seed,
-            "ema_decay": self.ema_decay,
-            "augment": self.augment,
         })
         return config
 
@@ -268,25 +240,4 @@ def generate_from_noise(generator, z, batch_size=256):
     return np.concatenate(outputs)
 
 
-def translate(images, seed, fraction=0.125):
-    """Shift each image by a random whole number of pixels (up to ``fraction`` of its size), filling with -1.
-
-    A differentiable augmentation (as in DiffAugment): applied to real and generated
-    images alike before the discriminator, it keeps D from memorising a small data set
-    while the generator still learns unshifted digits.
-    """
-    shape = tf.shape(images)
-    batch, height, width = shape[0], shape[1], shape[2]
-    pad_h = tf.cast(tf.cast(height, tf.float32) * fraction, tf.int32)
-    pad_w = tf.cast(tf.cast(width, tf.float32) * fraction, tf.int32)
-    seed = tf.cast(seed, tf.int32)
-    dy = tf.random.stateless_uniform([batch], seed, 0, 2 * pad_h + 1, dtype=tf.int32)
-    dx = tf.random.stateless_uniform([batch], seed + 1, 0, 2 * pad_w + 1, dtype=tf.int32)
-    padded = tf.pad(images, [[0, 0], [pad_h, pad_h], [pad_w, pad_w], [0, 0]], constant_values=-1.0)
-    rows = dy[:, None] + tf.range(height)[None, :]
-    cols = dx[:, None] + tf.range(width)[None, :]
-    shifted = tf.gather(padded, rows, axis=1, batch_dims=1)
-    return tf.gather(shifted, cols, axis=2, batch_dims=1)
-
-
-__all__ += ["generate_from_noise", "translate"]
+__all__ += ["generate_from_noise"]

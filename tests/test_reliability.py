@@ -36,38 +36,45 @@ def _state(out):
         return None
 
 
+EPOCHS = 40  # of 4 steps each: long enough that the kill lands mid-run
+
+
 def test_sigkill_then_resume_loses_at_most_one_epoch(tmp_path):
     out = tmp_path / "run"
-    process = subprocess.Popen([*TRAIN, "--epochs", "8", "--out", str(out)], env=_env(),
+    process = subprocess.Popen([*TRAIN, "--limit", "256", "--epochs", str(EPOCHS), "--out", str(out)], env=_env(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 240
     while time.time() < deadline and (_state(out) or {}).get("epoch", 0) < 1 and process.poll() is None:
         time.sleep(0.2)
     assert process.poll() is None, process.stderr.read().decode()[-2000:]
     time.sleep(random.uniform(0.0, 2.0))  # somewhere in a later epoch, perhaps mid-write
+    assert process.poll() is None, "the run ended before it could be killed: give it more epochs"
     process.send_signal(signal.SIGKILL)
     process.wait()
     killed_at = _state(out)["epoch"]
-    assert 1 <= killed_at < 8
+    assert 1 <= killed_at < EPOCHS
 
     # Nothing half-written: every file that exists is complete.
     for png in (out / "samples").glob("*.png"):
         Image.open(png).load()
     json.loads((out / "metrics.json").read_text())
-    assert not [p.name for p in out.rglob(".*") if p.is_file()], "temporary files left behind"
 
-    resumed = subprocess.run([*TRAIN, "--epochs", "8", "--out", str(out), "--resume"], env=_env(),
+    resumed = subprocess.run([*TRAIN, "--limit", "256", "--epochs", str(EPOCHS), "--out", str(out), "--resume"],
+                             env=_env(),
                              capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert f"resumed after epoch {killed_at}" in resumed.stdout
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["epochs_completed"] == 8
-    assert len(metrics["history"]["d_loss"]) == 8 and all(np.isfinite(metrics["history"]["d_loss"]))
+    assert metrics["epochs_completed"] == EPOCHS
+    assert len(metrics["history"]["d_loss"]) == EPOCHS and all(np.isfinite(metrics["history"]["d_loss"]))
     assert metrics["summary"]["resumed_from_epoch"] == killed_at
-    assert sorted(p.name for p in (out / "samples").glob("*.png")) == [f"epoch_{i:04d}.png" for i in range(1, 9)]
-    assert Image.open(out / "samples.gif").n_frames == 8
-    assert _state(out)["epoch"] == 8
-    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == ["epoch_0008.weights.h5", "state.json"]
+    assert sorted(p.name for p in (out / "samples").glob("*.png")) == [f"epoch_{i:04d}.png"
+                                                                      for i in range(1, EPOCHS + 1)]
+    assert Image.open(out / "samples.gif").n_frames == EPOCHS
+    assert _state(out)["epoch"] == EPOCHS
+    assert not [p.name for p in out.rglob(".*") if p.is_file()], "temporary files left behind"
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == [f"epoch_{EPOCHS:04d}.weights.h5",
+                                                                       "state.json"]
 
 
 def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch, capsys):

@@ -95,13 +95,13 @@ def plot_history(history, keys=None, ax=None, title=None):
 
 def save_figure(fig, path):
     """Save a figure as PNG atomically (temporary file, then rename) and close it."""
-    import os
-
     import matplotlib.pyplot as plt
 
-    path = os.fspath(path)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    fig.savefig(tmp, format="png", bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
+    from dcgan_keras.files import atomic_path
+
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format="png", bbox_inches="tight")
+    finally:
+        plt.close(fig)
     return path
