@@ -30,6 +30,7 @@ def atomic_path(path, suffix=None):
     suffix = suffix if suffix is not None else "".join(path.suffixes)
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem.split('.')[0]}-", suffix=suffix, dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the result ordinary permissions
     try:
         yield tmp
         with open(tmp, "rb+") as f:
@@ -38,6 +39,12 @@ def atomic_path(path, suffix=None):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes(path, data):

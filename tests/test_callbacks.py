@@ -142,3 +142,14 @@ def test_time_budget_stops_training(digits):
     history = gan.fit(make_dataset(digits[0][:32], 32), epochs=50, verbose=0,
                       callbacks=[callbacks.TimeBudget(minutes=1e-6)])
     assert len(history.history["d_loss"]) == 1
+
+
+def test_atomic_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    write_json(tmp_path / "a.json", {"x": 1})
+    mode = stat.S_IMODE(os.stat(tmp_path / "a.json").st_mode)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert mode == 0o666 & ~mask
