@@ -142,14 +142,13 @@ class MetricsLogger(keras.callbacks.Callback):
         self.plot()
 
     def plot(self):
-        import matplotlib
+        # A bare Figure, not pyplot: drawing here must not change a notebook's backend or show anything.
+        from matplotlib.figure import Figure
 
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
+        from dcgan_keras.files import atomic_path
 
-        from dcgan_keras.plotting.core import save_figure
-
-        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+        fig = Figure(figsize=(9, 3.2))
+        left, right = fig.subplots(1, 2)
         for key, ax in (("d_loss", left), ("g_loss", left), ("d_real", right), ("d_fake", right)):
             if key in self.history:
                 values = self.history[key]
@@ -160,7 +159,8 @@ class MetricsLogger(keras.callbacks.Callback):
             ax.legend(fontsize=8)
             ax.grid(alpha=0.3)
         fig.tight_layout()
-        save_figure(fig, self.out_dir / "losses.png")
+        with atomic_path(self.out_dir / "losses.png") as tmp:
+            fig.savefig(tmp, format="png")
 
 
 class CheckpointError(RuntimeError):

@@ -1,1 +1,320 @@
-__all__ = []
+"""Figures of notebook 06 (a full DCGAN on MNIST): losses, training curves, quality, latent space."""
+
+import numpy as np
+
+__all__ = [
+    "plot_generator_losses",
+    "plot_gan_history",
+    "plot_quality",
+    "plot_grid_files",
+    "plot_neighbours",
+    "plot_noise_grids",
+    "plot_captioned_rows",
+    "quality_table",
+]
+
+
+def _grey(ax, image):
+    image = np.asarray(image)
+    if image.ndim == 3:
+        image = image[..., 0]
+    if image.dtype == np.uint8:
+        ax.imshow(image, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    else:
+        ax.imshow(image, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
+def plot_generator_losses(points=200):
+    """The generator's two possible losses against D(G(z)), and how hard each pushes.
+
+    Left: the original minimax loss ``log(1 - D(G(z)))`` and the non-saturating
+    ``-log D(G(z))`` that DCGANs train with. Right: the size of each loss's gradient with
+    respect to D's logit, ``D`` and ``1 - D``: early in training, when D rejects every fake
+    (D(G(z)) near 0), the minimax loss gives almost no gradient, the non-saturating one
+    nearly its largest.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    d = np.linspace(0.005, 0.995, points)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
+    left.plot(d, np.log(1 - d), label="minimax: log(1 - D)")
+    left.plot(d, -np.log(d), label="non-saturating: -log D")
+    left.set(xlabel="D(G(z))", ylabel="generator loss", title="the generator minimises")
+    right.plot(d, d, label="minimax: D")
+    right.plot(d, 1 - d, label="non-saturating: 1 - D")
+    right.set(xlabel="D(G(z))", ylabel="|d loss / d logit|", title="gradient it receives", ylim=(0, 1.05))
+    for ax in (left, right):
+        ax.axvspan(0, 0.1, color="grey", alpha=0.15)
+        ax.legend(fontsize=8)
+    right.text(0.02, 0.5, "early\ntraining", fontsize=8, color="dimgrey")
+    fig.tight_layout()
+    return fig
+
+
+def plot_gan_history(history, title=None):
+    """Loss curves (``d_loss``, ``g_loss``) and D's mean outputs (``d_real``, ``d_fake``) per epoch.
+
+    Args:
+        history: ``{name: [value per epoch]}`` (a ``MetricsLogger``'s ``history``) or a
+            Keras ``History``.
+        title: optional figure title.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    history = getattr(history, "history", history)
+    missing = [k for k in ("d_loss", "g_loss", "d_real", "d_fake") if k not in history]
+    if missing:
+        raise ValueError(f"history lacks {', '.join(missing)}; pass the logs of a DCGAN's fit")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3))
+    epochs = np.arange(1, len(history["d_loss"]) + 1)
+    left.plot(epochs, history["d_loss"], label="D loss")
+    left.plot(epochs, history["g_loss"], label="G loss")
+    left.axhline(2 * np.log(2), color="grey", ls=":", lw=1)
+    left.axhline(np.log(2), color="grey", ls=":", lw=1)
+    left.set(xlabel="epoch", title="losses (dotted: 2 log 2 and log 2, D's loss and G's at D = 1/2)")
+    left.title.set_fontsize(8)
+    right.plot(epochs, history["d_real"], label="D(x), real")
+    right.plot(epochs, history["d_fake"], label="D(G(z)), fake")
+    right.axhline(0.5, color="grey", ls=":", lw=1)
+    right.set(xlabel="epoch", ylim=(0, 1), title="D's mean output")
+    for ax in (left, right):
+        ax.legend(fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_quality(history, references=None, class_counts=None, title=None):
+    """FID per epoch (log scale) against reference lines, and the digits covered.
+
+    Args:
+        history: ``{name: [value per epoch]}`` with ``fid`` and ``classes_covered`` (epochs
+            without a measurement may hold None or be missing at the end).
+        references: ``{label: fid}`` drawn as horizontal lines, e.g. the calibration's
+            blurred real digits.
+        class_counts: optional 10 counts of the final samples per digit, drawn as bars.
+        title: optional figure title.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    history = getattr(history, "history", history)
+    if "fid" not in history:
+        raise ValueError("history has no 'fid': train with a QualityMonitor placed before the MetricsLogger")
+    fid = np.array([np.nan if v is None else v for v in history["fid"]], dtype=float)
+    covered = np.array([np.nan if v is None else v for v in history.get("classes_covered", [])], dtype=float)
+    epochs = np.arange(1, len(fid) + 1)
+    panels = 3 if class_counts is not None else 2
+    fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 3),
+                             gridspec_kw={"width_ratios": [1.6, 1, 1][:panels]})
+    ax = axes[0]
+    measured = ~np.isnan(fid)
+    ax.plot(epochs[measured], fid[measured], "o-", ms=3, color="black", label="this generator")
+    styles = ["--", "-.", ":", (0, (5, 1))]
+    for k, (label, value) in enumerate((references or {}).items()):
+        ax.axhline(value, ls=styles[k % len(styles)], color=f"C{k}", lw=1.2, label=f"{label}: {value:g}")
+    ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="FID (log scale)", title="quality over training (lower is better)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=7)
+    ax = axes[1]
+    if len(covered):
+        measured = ~np.isnan(covered)
+        ax.plot(epochs[: len(covered)][measured], covered[measured], "o-", ms=3, color="C3")
+    ax.set(xlabel="epoch", ylim=(0, 10.5), yticks=range(0, 11, 2), title="digits with >= 5% of samples")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if class_counts is not None:
+        counts = np.asarray(class_counts)
+        ax = axes[2]
+        share = counts / max(counts.sum(), 1)
+        ax.bar(range(10), share, color=["C0" if s >= 0.05 else "C3" for s in share])
+        ax.axhline(0.05, color="C3", ls=":", lw=1)
+        ax.axhline(0.1, color="grey", ls=":", lw=1)
+        ax.set(xticks=range(10), xlabel="digit (classifier)", title="final samples per digit")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_grid_files(paths, titles=None, size=2.2, crop=None):
+    """Show saved PNG sample grids side by side (for instance a few epochs of a ``SampleGrid``).
+
+    Args:
+        paths: PNG files.
+        titles: a caption per file.
+        size: inches per grid.
+        crop: optional fraction in (0, 1] of the height and width kept, from the top-left
+            corner (0.5 shows the top-left quarter of each grid, larger).
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    paths = list(paths)
+    if not paths:
+        raise ValueError("no grid files to show; did training run and save its sample grids?")
+    titles = titles or [str(p) for p in paths]
+    if crop is not None and not 0.0 < crop <= 1.0:
+        raise ValueError(f"crop must be a fraction in (0, 1], got {crop!r}")
+    fig, axes = plt.subplots(1, len(paths), figsize=(size * len(paths), size + 0.3), squeeze=False)
+    for ax, path, title in zip(axes[0], paths, titles, strict=True):
+        grid = np.asarray(Image.open(path).convert("L"))
+        if crop is not None:
+            grid = grid[: max(1, round(grid.shape[0] * crop)), : max(1, round(grid.shape[1] * crop))]
+        _grey(ax, grid)
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout(pad=0.3)
+    return fig
+
+
+def plot_neighbours(samples, neighbours, distances, reference=None, size=0.9):
+    """Samples (top row) over their nearest training images (bottom row), with the distances.
+
+    Args:
+        samples: ``(n, h, w[, 1])`` generated images.
+        neighbours: ``(n, h, w[, 1])`` the nearest training image of each.
+        distances: ``(n,)`` their pixel distances.
+        reference: optional typical distance between a real digit and its nearest other
+            training digit, shown in the title.
+        size: inches per image.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    n = len(samples)
+    if len(neighbours) != n or len(distances) != n:
+        raise ValueError(f"need one neighbour and one distance per sample ({n}), got {len(neighbours)} "
+                         f"and {len(distances)}")
+    fig, axes = plt.subplots(2, n, figsize=(size * n + 1.2, size * 2 + 0.5), squeeze=False)
+    for i in range(n):
+        _grey(axes[0, i], samples[i])
+        _grey(axes[1, i], neighbours[i])
+        axes[1, i].set_xlabel(f"{float(distances[i]):.1f}", fontsize=8)
+    axes[0, 0].set_ylabel("sample", rotation=0, ha="right", va="center", fontsize=8)
+    axes[1, 0].set_ylabel("nearest\ntraining", rotation=0, ha="right", va="center", fontsize=8)
+    text = "pixel distance to the nearest training digit"
+    if reference is not None:
+        text += f" (real digit to its nearest other: median {reference:.1f})"
+    fig.suptitle(text, fontsize=9)
+    fig.tight_layout(pad=0.2)
+    return fig
+
+
+def plot_noise_grids(grids, titles, size=0.75):
+    """Several 3x3 grids of images side by side; the centre of each is the unchanged code.
+
+    Args:
+        grids: a list of ``(9, h, w[, 1])`` image sets (the first image goes in the centre).
+        titles: a caption per grid.
+        size: inches per image.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    if len(grids) != len(titles):
+        raise ValueError(f"need one title per grid, got {len(grids)} grids and {len(titles)} titles")
+    order = [1, 2, 3, 4, 0, 5, 6, 7, 8]  # image 0 (the unchanged code) in the middle
+    fig = plt.figure(figsize=(size * 3.4 * len(grids), size * 3 + 0.5))
+    outer = fig.add_gridspec(1, len(grids), wspace=0.15)
+    for g, (images, title) in enumerate(zip(grids, titles, strict=True)):
+        if len(images) != 9:
+            raise ValueError(f"each grid needs 9 images, grid {g} has {len(images)}")
+        inner = outer[g].subgridspec(3, 3, wspace=0.04, hspace=0.04)
+        for cell, k in enumerate(order):
+            ax = fig.add_subplot(inner[cell // 3, cell % 3])
+            _grey(ax, images[k])
+            if k == 0:
+                for spine in ax.spines.values():
+                    spine.set_edgecolor("C1")
+                    spine.set_linewidth(2)
+            if cell == 1:
+                ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_captioned_rows(rows, captions=None, size=0.85):
+    """Rows of images, each row labelled and each image captioned.
+
+    Args:
+        rows: ``{label: images}`` with images ``(n, h, w[, 1])``; rows may differ in length.
+        captions: optional ``{label: [text per image]}``.
+        size: inches per image.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    captions = captions or {}
+    ncols = max(len(images) for images in rows.values())
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(size * ncols + 1.6, (size + 0.15) * len(rows)),
+                             squeeze=False)
+    for r, (label, images) in enumerate(rows.items()):
+        texts = captions.get(label)
+        for c in range(ncols):
+            ax = axes[r, c]
+            if c < len(images):
+                _grey(ax, images[c])
+                if texts is not None:
+                    ax.set_title(texts[c], fontsize=7, pad=2)
+            else:
+                ax.axis("off")
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    fig.tight_layout(pad=0.2, w_pad=0.1, h_pad=0.3)
+    return fig
+
+
+def quality_table(rows, columns=None):
+    """Format a list of dicts as a plain-text table (numbers to 2 decimals), one dict a row.
+
+    Example:
+        >>> print(quality_table([{"model": "a", "fid": 1.234}]))
+        model   fid
+        a      1.23
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("no rows to tabulate")
+    columns = columns or list(rows[0])
+
+    def text(value):
+        if isinstance(value, (float, np.floating)):
+            return f"{value:.2f}"
+        return str(value)
+
+    cells = [[text(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+
+    def is_number(value):
+        return value.replace(",", "").replace(".", "", 1).replace("-", "", 1).isdigit()
+
+    numeric = [all(is_number(r[i]) for r in cells if r[i]) and any(r[i] for r in cells)
+               for i in range(len(columns))]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+
+    return "\n".join([line(columns)] + [line(r) for r in cells])

@@ -1,0 +1,147 @@
+"""Tests of the exercise checks of notebook 06: each passes the worked solution and fails wrong answers."""
+
+import numpy as np
+import pytest
+
+from dcgan_keras.checks import (
+    EXERCISE_LOGITS,
+    CheckResult,
+    check_block_parameters,
+    check_discriminator_loss,
+    check_slerp,
+)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def _solution_loss(real, fake):
+    return float(np.mean(-np.log(_sigmoid(real)) - np.log(1 - _sigmoid(fake))))
+
+
+def _solution_slerp(z1, z2, t):
+    n1, n2 = np.linalg.norm(z1), np.linalg.norm(z2)
+    u1, u2 = z1 / n1, z2 / n2
+    omega = np.arccos(np.clip(u1 @ u2, -1, 1))
+    return (np.sin((1 - t) * omega) * u1 + np.sin(t * omega) * u2) / np.sin(omega) * ((1 - t) * n1 + t * n2)
+
+
+# ---------------------------------------------------------------- exercise 1
+
+def test_discriminator_loss_solution_passes():
+    answer = _solution_loss(EXERCISE_LOGITS["real"], EXERCISE_LOGITS["fake"])
+    result = check_discriminator_loss(answer)
+    assert isinstance(result, CheckResult) and result and "correct" in repr(result)
+    assert check_discriminator_loss(np.float32(answer))
+    assert check_discriminator_loss(np.array([answer]))
+
+
+def test_discriminator_loss_agrees_with_the_package_loss():
+    import tensorflow as tf
+
+    from dcgan_keras.gan import discriminator_loss
+
+    real, fake = EXERCISE_LOGITS["real"], EXERCISE_LOGITS["fake"]
+    package = float(tf.reduce_mean(discriminator_loss(tf.constant(real), tf.constant(fake))))
+    assert check_discriminator_loss(package)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_discriminator_loss_with_other_logits(seed):
+    rng = np.random.default_rng(seed)
+    real, fake = rng.normal(0, 2, 6), rng.normal(0, 2, 6)
+    assert check_discriminator_loss(_solution_loss(real, fake), real, fake)
+    assert not check_discriminator_loss(_solution_loss(real, fake) + 0.1, real, fake)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda r, f: float(np.sum(-np.log(_sigmoid(r)) - np.log(1 - _sigmoid(f)))), "sum"),
+    (lambda r, f: _solution_loss(-np.asarray(r), -np.asarray(f)), "swapped"),
+    (lambda r, f: float(np.mean(-np.log(_sigmoid(r)))), "real half"),
+    (lambda r, f: float(np.mean(-np.log(1 - _sigmoid(f)))), "fake half"),
+    (lambda r, f: -_solution_loss(r, f), "sign"),
+    (lambda r, f: 0.5, "sigmoid"),
+])
+def test_discriminator_loss_mistakes_get_their_hints(wrong, hint):
+    result = check_discriminator_loss(wrong(EXERCISE_LOGITS["real"], EXERCISE_LOGITS["fake"]))
+    assert not result and hint in repr(result)
+
+
+@pytest.mark.parametrize("placeholder", [None, "1.2", [1.0, 2.0], float("nan"), True])
+def test_discriminator_loss_placeholders_give_a_hint_not_an_error(placeholder):
+    result = check_discriminator_loss(placeholder)
+    assert not result and "Hint" in repr(result)
+
+
+# ---------------------------------------------------------------- exercise 2
+
+def test_slerp_solution_passes():
+    assert check_slerp(_solution_slerp)
+
+
+def test_slerp_package_function_passes():
+    from dcgan_keras.latent import interpolate
+
+    def via_package(z1, z2, t):
+        path = interpolate(z1, z2, 101)
+        return path[int(round(t * 100))]
+
+    assert check_slerp(via_package)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda z1, z2, t: (1 - t) * z1 + t * z2, "straight line"),
+    (lambda z1, z2, t: _solution_slerp(z1, z2, t) / np.linalg.norm(_solution_slerp(z1, z2, t)), "length is 1"),
+    (lambda z1, z2, t: _solution_slerp(z1, z2, 1 - t), "differs"),
+    (lambda z1, z2, t: _solution_slerp(z1, z2, t)[:1], "shape"),
+    (lambda z1, z2, t: 1 / 0, "ZeroDivisionError"),
+])
+def test_slerp_mistakes_get_their_hints(wrong, hint):
+    result = check_slerp(wrong)
+    assert not result and hint in repr(result)
+
+
+@pytest.mark.parametrize("placeholder", [None, 3, "slerp"])
+def test_slerp_placeholder_gives_a_hint(placeholder):
+    result = check_slerp(placeholder)
+    assert not result and "define `slerp`" in repr(result)
+
+
+# ---------------------------------------------------------------- exercise 3
+
+def test_block_parameters_solution_matches_keras():
+    from dcgan_keras.layers import UpBlock
+
+    block = UpBlock(64)
+    block.build((None, 7, 7, 128))
+    assert check_block_parameters(block.count_params())
+    assert check_block_parameters(4 * 4 * 128 * 64 + 4 * 64)
+
+
+@pytest.mark.parametrize("in_channels, filters, kernel_size", [(32, 16, 4), (64, 8, 3), (3, 5, 2)])
+def test_block_parameters_for_other_blocks(in_channels, filters, kernel_size):
+    from dcgan_keras.layers import UpBlock
+
+    block = UpBlock(filters, kernel_size=kernel_size)
+    block.build((None, 5, 5, in_channels))
+    assert check_block_parameters(block.count_params(), in_channels, filters, kernel_size)
+    assert not check_block_parameters(block.count_params() + 1, in_channels, filters, kernel_size)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (4 * 4 * 128 * 64, "BatchNormalization adds"),
+    (4 * 4 * 128 * 64 + 2 * 64, "moving mean"),
+    (4 * 4 * 128 * 64 + 5 * 64, "no bias"),
+    (4 * 4 * 64 + 4 * 64, "every input"),
+    (12345, "add the kernel"),
+])
+def test_block_parameters_mistakes_get_their_hints(wrong, hint):
+    result = check_block_parameters(wrong)
+    assert not result and hint in repr(result)
+
+
+@pytest.mark.parametrize("placeholder", [None, "131328", [1, 2]])
+def test_block_parameters_placeholder_gives_a_hint(placeholder):
+    result = check_block_parameters(placeholder)
+    assert not result and "Hint" in repr(result)
