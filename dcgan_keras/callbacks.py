@@ -279,15 +279,21 @@ class QualityMonitor(keras.callbacks.Callback):
         super().__init__()
         self.every, self.n, self.seed, self.total_epochs = every, n, seed, total_epochs
         self.last = None
+        self.last_epoch = None
+
+    def measure(self, epoch):
+        """Score the generator now, as after epoch ``epoch`` (counted from 1); return the report."""
+        from dcgan_keras.metrics import quality_report
+
+        self.last = quality_report(self.model.generate(self.n, seed=self.seed))
+        self.last_epoch = epoch
+        return self.last
 
     def on_epoch_end(self, epoch, logs=None):
         last_epoch = self.total_epochs is not None and epoch + 1 == self.total_epochs
         if logs is None or not ((epoch + 1) % self.every == 0 or last_epoch):
             return
-        from dcgan_keras.metrics import quality_report
-
-        report = quality_report(self.model.generate(self.n, seed=self.seed))
-        self.last = report
+        report = self.measure(epoch + 1)
         logs["fid"] = report["fid"]
         logs["inception_score"] = report["inception_score"]
         logs["classes_covered"] = report["classes_covered"]

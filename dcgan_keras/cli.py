@@ -288,6 +288,9 @@ def train(args):
     except callbacks.CheckpointError as exc:
         raise UsageError(str(exc)) from exc
     seconds = time.perf_counter() - started
+    done = len(logger.epoch_seconds)
+    if quality and quality.last_epoch != done:  # stopped early (--minutes): score the final generator too
+        quality.measure(done)
 
     from dcgan_keras.files import atomic_path
 
@@ -299,7 +302,6 @@ def train(args):
         summary["quality"] = quality.last
     logger.write(summary=summary)
 
-    done = logger.history and len(logger.epoch_seconds)
     print(f"\ntrained {done} epochs in {seconds / 60:.1f} min" + (
         f" (resumed after epoch {checkpoint.restored_epoch})" if checkpoint.restored_epoch else ""))
     if quality and quality.last:

@@ -81,7 +81,7 @@ class DCGAN(keras.Model):
     tutorial does: the generator's gradient is taken against the discriminator as it was
     before this step's update. Alternating updates (the PyTorch tutorial's) run G and D
     forward again for the generator; on MNIST they reached the same FID per step here at
-    about 1.5 times the cost per step.
+    about 1.4 times the cost per step.
 
     Metrics reported by ``fit``: ``d_loss``, ``g_loss``, ``d_real`` (mean D(x) on real
     images) and ``d_fake`` (mean D(G(z)) on fakes, before the update).
