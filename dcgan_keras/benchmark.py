@@ -275,9 +275,7 @@ def run_benchmark(args):
     modes = args.modes or [m for m in MODES if m != "float16" or gpus()]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
-        from dcgan_keras.cli import UsageError
-
-        raise UsageError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
+        raise ValueError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
     if "reference" not in modes:
         modes = ["reference", *modes]
     g, d = build_generator(), build_discriminator()

@@ -157,7 +157,10 @@ def main(argv=None):
         if args.command == "benchmark":
             from dcgan_keras.benchmark import run_benchmark
 
-            return run_benchmark(args)
+            try:
+                return run_benchmark(args)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from exc
     except UsageError as exc:
         parser.exit(2, f"{parser.prog} {args.command}: error: {exc}\n")
     except KeyboardInterrupt:
