@@ -90,7 +90,7 @@ def build_parser():
                        help="resize images from a folder to this size (default 28 28 for MNIST, 64 64 for folders)")
     train.add_argument("--channels", type=int, choices=(1, 3), default=None,
                        help="1 for greyscale, 3 for colour (folders only; default 1 for MNIST, 3 for folders)")
-    train.add_argument("--limit", type=positive_int, help="use only the first N images (quick trials)")
+    train.add_argument("--limit", type=positive_int, help="train on N images drawn at random (seeded by --seed), for quick trials")
     train.add_argument("--out", default="runs/dcgan", help="output folder (default runs/dcgan)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--upsampling", choices=("transpose", "resize"), default="transpose",
@@ -185,8 +185,10 @@ def _load_images(args):
         raise UsageError(str(exc)) from exc
     if images.ndim == 3:
         images = images[..., None]
-    if args.limit:
-        images = images[: args.limit]
+    if args.limit:  # a random subset: the embedded digits are stored sorted by class
+        import numpy as np
+
+        images = images[np.random.default_rng(args.seed).permutation(len(images))[: args.limit]]
     if args.batch_size > len(images):
         raise UsageError(f"--batch-size {args.batch_size} is larger than the data set ({len(images)} images); "
                          "use a smaller batch size")
