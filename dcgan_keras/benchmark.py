@@ -32,6 +32,8 @@ __all__ = ["MODES", "multiply_adds", "step_multiply_adds", "matmul_gflops", "ref
            "measure_throughput", "tutorial_generator", "tutorial_discriminator", "quality_curve", "run_benchmark"]
 
 #: mode name -> (dtype policy, jit_compile, steps_per_execution); "reference" is the plain loop.
+#: Modes ending in "+r1" add the R1 penalty with the default weight (more work per step than the
+#: reference does); the others time the plain DCGAN step.
 MODES = {
     "reference": ("float32", False, 1),
     "function": ("float32", False, 1),
@@ -39,6 +41,7 @@ MODES = {
     "bfloat16": ("mixed_bfloat16", False, 1),
     "bfloat16+spe4": ("mixed_bfloat16", False, 4),
     "bfloat16+xla": ("mixed_bfloat16", True, 1),
+    "bfloat16+r1": ("mixed_bfloat16", False, 1),  # the default recipe's step, R1 penalty included
     "float16": ("mixed_float16", False, 1),
 }
 
@@ -148,7 +151,8 @@ def measure_throughput(mode, batch_size, windows=5, window_steps=20, warmup_step
                     out = step(next(iterator))
                 return float(out[0])
         else:
-            gan = DCGAN(generator, discriminator, seed=0)
+            r1_weight = TRAINING_DEFAULTS["r1_weight"] if mode.endswith("+r1") else 0.0
+            gan = DCGAN(generator, discriminator, r1_weight=r1_weight, seed=0)
             gan.compile(jit_compile=jit, steps_per_execution=spe)
             gan.make_train_function()
             train_function = gan.train_function
@@ -219,7 +223,7 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
         set_precision("auto")
         d = TRAINING_DEFAULTS
         gan = DCGAN(build_generator(d["latent_dim"], base_filters=d["g_filters"]),
-                    build_discriminator(base_filters=d["d_filters"]), seed=0)
+                    build_discriminator(base_filters=d["d_filters"]), r1_weight=d["r1_weight"], seed=0)
         gan.compile(d_optimizer=default_optimizer(d["learning_rate"], d["beta_1"]),
                     g_optimizer=default_optimizer(d["learning_rate"], d["beta_1"]))
         gan.make_train_function()

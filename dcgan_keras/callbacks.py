@@ -100,20 +100,26 @@ def make_gif(frames, path, seconds=6.0, max_frames=60):
 class MetricsLogger(keras.callbacks.Callback):
     """Keep every epoch's logs in ``metrics.json`` and draw the curves in ``losses.png``.
 
-    On a resumed run the history already in ``metrics.json`` is kept and extended.
+    ``metrics.json`` is rewritten after every epoch; ``losses.png`` after the first epoch,
+    then at most every ``plot_every`` seconds (drawing takes longer than a short epoch of
+    training) and at the end of training. On a resumed run the history already in
+    ``metrics.json`` is kept and extended.
 
     Args:
         out_dir: the run's folder.
         extra: a dict written beside the history (the run's settings, say).
+        plot_every: least number of seconds between two drawings of ``losses.png`` (0: every epoch).
     """
 
-    def __init__(self, out_dir, extra=None):
+    def __init__(self, out_dir, extra=None, plot_every=30.0):
         super().__init__()
         self.out_dir = pathlib.Path(out_dir)
         self.path = self.out_dir / "metrics.json"
         self.extra = dict(extra or {})
+        self.plot_every = float(plot_every)
         self.history = {}
         self.epoch_seconds = []
+        self._plotted = None
 
     def on_train_begin(self, logs=None):
         start = getattr(self.model, "_initial_epoch", None) or 0
@@ -133,15 +139,27 @@ class MetricsLogger(keras.callbacks.Callback):
             values = self.history.setdefault(key, [])
             values.extend([None] * (length - 1 - len(values)))  # a metric logged only every N epochs
             values.append(float(value))
-        self.write()
+        due = self._plotted is None or time.perf_counter() - self._plotted >= self.plot_every
+        self.write(plot=due)
 
-    def write(self, **more):
+    def on_train_end(self, logs=None):
+        if self.epoch_seconds:
+            self.plot()
+
+    def write(self, plot=True, **more):
+        """Rewrite ``metrics.json`` (adding ``more`` to the extra fields) and, if ``plot``, ``losses.png``."""
         self.extra.update(more)
         write_json(self.path, {**self.extra, "epochs_completed": len(self.epoch_seconds),
                                "epoch_seconds": self.epoch_seconds, "history": self.history})
-        self.plot()
+        if plot:
+            self.plot()
 
     def plot(self):
+        """Draw ``losses.png`` from the history so far."""
+        self._plotted = time.perf_counter()
+        self._draw()
+
+    def _draw(self):
         # A bare Figure, not pyplot: drawing here must not change a notebook's backend or show anything.
         from matplotlib.figure import Figure
 

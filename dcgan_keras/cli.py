@@ -16,9 +16,13 @@ import warnings
 
 from dcgan_keras import __version__
 
-DEFAULT_STEPS = 4000
+# The same numbers as dcgan_keras.gan.TRAINING_DEFAULTS (a test checks), kept here so that parsing
+# the command line does not have to import TensorFlow.
+DEFAULT_STEPS = 12000
 DEFAULT_BATCH = 64
 DEFAULT_LATENT = 100
+DEFAULT_LEARNING_RATE = 5e-4
+DEFAULT_R1_WEIGHT = 1.0
 
 
 class UsageError(Exception):
@@ -97,10 +101,14 @@ def build_parser():
                        help="generator up-sampling: transposed convolutions (the paper) or resize-convolution")
     train.add_argument("--g-filters", type=positive_int, default=64, help="generator width (default 64)")
     train.add_argument("--d-filters", type=positive_int, default=64, help="discriminator width (default 64)")
-    train.add_argument("--learning-rate", type=positive_float, default=2e-4, help="Adam learning rate (default 2e-4)")
+    train.add_argument("--learning-rate", type=positive_float, default=DEFAULT_LEARNING_RATE,
+                       help=f"Adam learning rate of both networks (default {DEFAULT_LEARNING_RATE:g})")
     train.add_argument("--beta-1", type=float, default=0.5, help="Adam beta_1 (default 0.5)")
     train.add_argument("--label-smoothing", type=float, default=0.0,
                        help="one-sided label smoothing for real images (default 0)")
+    train.add_argument("--r1-weight", type=float, default=DEFAULT_R1_WEIGHT,
+                       help=f"weight of the R1 gradient penalty on real images, which keeps the discriminator "
+                            f"from over-fitting small data sets (default {DEFAULT_R1_WEIGHT:g}; 0 turns it off)")
     train.add_argument("--xla", action="store_true", help="compile the train step with XLA (helps on GPUs)")
     train.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"), default="auto",
                        help="'auto' (default): float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions, "
@@ -208,6 +216,8 @@ def train(args):
         raise UsageError(str(exc)) from exc
     if not 0 <= args.label_smoothing < 0.5:
         raise UsageError(f"--label-smoothing must be in [0, 0.5), got {args.label_smoothing}")
+    if not 0 <= args.r1_weight < 1e6:
+        raise UsageError(f"--r1-weight must be 0 or more (0 turns the penalty off), got {args.r1_weight}")
     if not 0 <= args.beta_1 < 1:
         raise UsageError(f"--beta-1 must be in [0, 1), got {args.beta_1}")
     if args.quality_every < 0:
@@ -254,7 +264,8 @@ def train(args):
                              + ", ".join(f"{k} was {saved.get(k)} now {settings[k]}" for k in different))
     run = {**settings, "data": source, "images": len(images), "batch_size": args.batch_size, "epochs": epochs,
            "seed": args.seed, "precision": policy, "xla": args.xla, "learning_rate": args.learning_rate,
-           "beta_1": args.beta_1, "label_smoothing": args.label_smoothing, "deterministic": args.deterministic,
+           "beta_1": args.beta_1, "label_smoothing": args.label_smoothing, "r1_weight": args.r1_weight,
+           "deterministic": args.deterministic,
            "steps_per_execution": args.steps_per_execution, "version": __version__}
     write_json(run_file, run)
 
@@ -262,7 +273,7 @@ def train(args):
     with strategy.scope():
         gan = DCGAN(build_generator(args.latent_dim, image_shape, args.g_filters, args.upsampling),
                     build_discriminator(image_shape, args.d_filters),
-                    label_smoothing=args.label_smoothing, seed=args.seed)
+                    label_smoothing=args.label_smoothing, r1_weight=args.r1_weight, seed=args.seed)
         gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1),
                     g_optimizer=default_optimizer(args.learning_rate, args.beta_1),
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
@@ -305,7 +316,7 @@ def train(args):
     summary = {"seconds": round(seconds, 1), "resumed_from_epoch": checkpoint.restored_epoch}
     if quality and quality.last:
         summary["quality"] = quality.last
-    logger.write(summary=summary)
+    logger.write(plot=False, summary=summary)  # on_train_end drew the final curves
 
     print(f"\ntrained {done} epochs in {seconds / 60:.1f} min" + (
         f" (resumed after epoch {checkpoint.restored_epoch})" if checkpoint.restored_epoch else ""))

@@ -33,3 +33,12 @@ def digits():
     images, labels = load_mnist("embedded")
     pick = np.random.default_rng(0).permutation(len(images))[:256]  # the file is sorted by class
     return images[pick], labels[pick]
+
+
+@pytest.fixture(scope="session")
+def two_cpu_strategy():
+    """One ``MirroredStrategy`` over the two logical CPUs, shared by every test that needs one:
+    several strategies in one process can hand out clashing collective-op keys."""
+    devices = tf.config.list_logical_devices("CPU")
+    assert len(devices) >= 2, "tests/conftest.py should have made two logical CPUs"
+    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])

@@ -29,18 +29,18 @@ def test_dcgan_multiply_adds_follow_the_layers():
 
 
 def test_modes_cover_the_supported_switches():
-    assert {"reference", "function", "xla", "bfloat16", "float16"} <= set(MODES)
+    assert {"reference", "function", "xla", "bfloat16", "float16", "bfloat16+r1"} <= set(MODES)
 
 
 def test_throughput_benchmark_writes_ratios(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    status = main(["benchmark", "--batch-sizes", "8", "--modes", "function", "bfloat16", "--windows", "2",
+    status = main(["benchmark", "--batch-sizes", "8", "--modes", "function", "bfloat16+r1", "--windows", "2",
                    "--window-steps", "2", "--out", str(out)])
     text = capsys.readouterr().out
     assert status == 0 and "x reference" in text and "GFLOP/s" in text
     result = json.loads(out.read_text())
     rows = result["throughput"]["8"]
-    assert set(rows) == {"reference", "function", "bfloat16"}
+    assert set(rows) == {"reference", "function", "bfloat16+r1"}
     assert rows["reference"]["ratio"] == 1.0
     for row in rows.values():
         assert row["min"] <= row["median"] <= row["max"] and len(row["windows"]) == 2 and row["gflops"] > 0

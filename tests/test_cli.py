@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dcgan_keras.cli import main
+from dcgan_keras.cli import build_parser, main
+from dcgan_keras.gan import TRAINING_DEFAULTS
 
 
 def run(capsys, *argv):
@@ -81,6 +82,8 @@ BAD_TRAIN_FLAGS = [
     (["--minutes", "-1"], "--minutes: must be a positive number"),
     (["--mixed-precision", "int8"], "invalid choice: 'int8'"),
     (["--label-smoothing", "0.7"], "--label-smoothing must be in [0, 0.5)"),
+    (["--r1-weight", "-1"], "--r1-weight must be 0 or more"),
+    (["--r1-weight", "nan"], "--r1-weight must be 0 or more"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
 ]
 
@@ -164,11 +167,20 @@ def test_evaluate_needs_mnist_shaped_generators(tmp_path, capsys):
     assert status == 2 and "needs 28x28x1 digits" in err
 
 
+def test_train_defaults_are_the_training_recipe():
+    args = build_parser().parse_args(["train"])
+    assert args.steps == TRAINING_DEFAULTS["steps"] and args.batch_size == TRAINING_DEFAULTS["batch_size"]
+    assert args.latent_dim == TRAINING_DEFAULTS["latent_dim"]
+    assert (args.g_filters, args.d_filters) == (TRAINING_DEFAULTS["g_filters"], TRAINING_DEFAULTS["d_filters"])
+    assert (args.learning_rate, args.beta_1) == (TRAINING_DEFAULTS["learning_rate"], TRAINING_DEFAULTS["beta_1"])
+    assert args.r1_weight == TRAINING_DEFAULTS["r1_weight"]
+
+
 def test_help_describes_every_flag(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = capsys.readouterr().out
-    for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla",
+    for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
                  "--mixed-precision", "--resume", "--deterministic"):
         assert flag in text
 

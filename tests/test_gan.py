@@ -4,7 +4,7 @@ import pytest
 import tensorflow as tf
 
 from dcgan_keras.data import make_dataset
-from dcgan_keras.gan import DCGAN, default_optimizer, discriminator_loss, generator_loss
+from dcgan_keras.gan import DCGAN, default_optimizer, discriminator_loss, generator_loss, r1_penalty
 from dcgan_keras.models import build_discriminator, build_generator
 
 
@@ -121,16 +121,15 @@ def test_mismatched_networks_are_refused():
 
 
 def test_config_round_trip():
-    gan = small_gan(label_smoothing=0.1, seed=3)
+    gan = small_gan(label_smoothing=0.1, r1_weight=2.5, seed=3)
     clone = DCGAN.from_config(gan.get_config())
     assert clone.latent_dim == 8 and clone.label_smoothing == pytest.approx(0.1) and clone.seed == 3
+    assert clone.r1_weight == pytest.approx(2.5)
     assert clone.generator.output_shape == gan.generator.output_shape
 
 
-def test_mirrored_strategy_on_two_cpu_devices(digits):
-    devices = tf.config.list_logical_devices("CPU")
-    assert len(devices) >= 2, "tests/conftest.py should have made two logical CPUs"
-    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+def test_mirrored_strategy_on_two_cpu_devices(digits, two_cpu_strategy):
+    strategy = two_cpu_strategy
     with strategy.scope():
         gan = small_gan()
         gan.compile()
@@ -170,8 +169,74 @@ def test_mixed_float16_wraps_optimizers_in_loss_scaling(digits):
 
 
 def test_xla_compiled_step_trains(digits):
-    gan = small_gan()
+    gan = small_gan(r1_weight=1.0)  # the R1 penalty's gradient of a gradient compiles too
     gan.compile(jit_compile=True)
     history = gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 2
     assert all(np.isfinite(v).all() for v in history.history.values())
+
+
+def test_r1_penalty_sums_squared_gradients_per_image():
+    gradients = np.zeros((2, 28, 28, 1), np.float32)
+    gradients[0, 3, 4, 0], gradients[0, 5, 6, 0], gradients[1, 0, 0, 0] = 3.0, 4.0, -2.0
+    np.testing.assert_allclose(r1_penalty(tf.constant(gradients)), [25.0, 4.0])
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), True, "1"])
+def test_bad_r1_weight_is_refused(bad):
+    with pytest.raises(ValueError, match="r1_weight"):
+        small_gan(r1_weight=bad)
+
+
+def _linear_discriminator(kernel):
+    """D(x) = w . x: its gradient with respect to every image is w, so R1 is ||w||^2 exactly."""
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(1, use_bias=False)])
+    model.layers[-1].kernel.assign(kernel)
+    return model
+
+
+def _d_update_with_r1(real, gamma, kernel, strategy=None, learning_rate=0.1):
+    """One plain-SGD step of a DCGAN with a linear D; returns (logs, D's new kernel)."""
+    strategy = strategy or tf.distribute.get_strategy()
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        gan = DCGAN(build_generator(8, (28, 28, 1), base_filters=4), _linear_discriminator(kernel), seed=0,
+                    r1_weight=gamma)
+        gan.compile(d_optimizer=keras.optimizers.SGD(learning_rate), g_optimizer=keras.optimizers.SGD(learning_rate))
+    history = gan.fit(tf.data.Dataset.from_tensors(real), epochs=1, verbose=0)
+    logs = {name: values[0] for name, values in history.history.items()}
+    return logs, gan.discriminator.layers[-1].kernel.numpy()
+
+
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_r1_penalty_and_its_gradient_on_a_linear_discriminator(digits, two_cpu_strategy, replicas):
+    # With D(x) = w . x the penalty is ||w||^2 for every image, and its gradient, gamma / 2 * 2w,
+    # is the whole difference between D's SGD steps with and without it (same noise, same fakes).
+    strategy = two_cpu_strategy if replicas == 2 else None
+    kernel = np.random.default_rng(0).normal(0.0, 0.01, (28 * 28, 1)).astype(np.float32)
+    real = make_dataset(digits[0][:16], 16, shuffle=False).get_single_element()
+    plain_logs, plain = _d_update_with_r1(real, 0.0, kernel, strategy)
+    logs, penalised = _d_update_with_r1(real, 10.0, kernel, strategy)
+    assert "r1" not in plain_logs
+    assert logs["r1"] == pytest.approx(float(np.sum(kernel ** 2)), rel=1e-4)
+    assert logs["d_loss"] == pytest.approx(plain_logs["d_loss"], rel=1e-5), "d_loss reports the BCE without R1"
+    np.testing.assert_allclose(penalised - plain, -0.1 * 10.0 * kernel, rtol=1e-3, atol=1e-7)
+
+
+def test_r1_trains_the_dcgan_under_mixed_bfloat16(digits):
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    gan = small_gan(r1_weight=1.0)
+    gan.compile()
+    history = gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake", "r1"}
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert history.history["r1"][0] > 0
+
+
+def test_r1_under_mixed_float16_with_loss_scaling(digits):
+    # float16 is the GPU policy: the penalty must survive half precision and the loss-scaled update.
+    keras.config.set_dtype_policy("mixed_float16")
+    kernel = np.random.default_rng(0).normal(0.0, 0.01, (28 * 28, 1)).astype(np.float32)
+    real = make_dataset(digits[0][:16], 16, shuffle=False).get_single_element()
+    logs, _ = _d_update_with_r1(real, 10.0, kernel)
+    assert logs["r1"] == pytest.approx(float(np.sum(kernel ** 2)), rel=1e-2)
