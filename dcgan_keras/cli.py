@@ -216,7 +216,7 @@ def train(args):
         raise UsageError(str(exc)) from exc
     if not 0 <= args.label_smoothing < 0.5:
         raise UsageError(f"--label-smoothing must be in [0, 0.5), got {args.label_smoothing}")
-    if not 0 <= args.r1_weight < 1e6:
+    if not (math.isfinite(args.r1_weight) and args.r1_weight >= 0):
         raise UsageError(f"--r1-weight must be 0 or more (0 turns the penalty off), got {args.r1_weight}")
     if not 0 <= args.beta_1 < 1:
         raise UsageError(f"--beta-1 must be in [0, 1), got {args.beta_1}")
