@@ -22,6 +22,8 @@ DEFAULT_STEPS = 12000
 DEFAULT_BATCH = 64
 DEFAULT_LATENT = 100
 DEFAULT_LEARNING_RATE = 5e-4
+DEFAULT_BETA_1 = 0.0
+DEFAULT_BETA_2 = 0.99
 DEFAULT_R1_WEIGHT = 1.0
 
 
@@ -103,7 +105,10 @@ def build_parser():
     train.add_argument("--d-filters", type=positive_int, default=64, help="discriminator width (default 64)")
     train.add_argument("--learning-rate", type=positive_float, default=DEFAULT_LEARNING_RATE,
                        help=f"Adam learning rate of both networks (default {DEFAULT_LEARNING_RATE:g})")
-    train.add_argument("--beta-1", type=float, default=0.5, help="Adam beta_1 (default 0.5)")
+    train.add_argument("--beta-1", type=float, default=DEFAULT_BETA_1,
+                       help=f"Adam beta_1, its momentum (default {DEFAULT_BETA_1:g}; the DCGAN paper used 0.5)")
+    train.add_argument("--beta-2", type=float, default=DEFAULT_BETA_2,
+                       help=f"Adam beta_2 (default {DEFAULT_BETA_2:g}; Keras's own default is 0.999)")
     train.add_argument("--label-smoothing", type=float, default=0.0,
                        help="one-sided label smoothing for real images (default 0)")
     train.add_argument("--r1-weight", type=float, default=DEFAULT_R1_WEIGHT,
@@ -220,6 +225,8 @@ def train(args):
         raise UsageError(f"--r1-weight must be 0 or more (0 turns the penalty off), got {args.r1_weight}")
     if not 0 <= args.beta_1 < 1:
         raise UsageError(f"--beta-1 must be in [0, 1), got {args.beta_1}")
+    if not 0 <= args.beta_2 < 1:
+        raise UsageError(f"--beta-2 must be in [0, 1), got {args.beta_2}")
     if args.quality_every < 0:
         raise UsageError(f"--quality-every must be 0 or more, got {args.quality_every}")
     remove_temporaries(out)  # half-written files of a run that was killed
@@ -264,7 +271,8 @@ def train(args):
                              + ", ".join(f"{k} was {saved.get(k)} now {settings[k]}" for k in different))
     run = {**settings, "data": source, "images": len(images), "batch_size": args.batch_size, "epochs": epochs,
            "seed": args.seed, "precision": policy, "xla": args.xla, "learning_rate": args.learning_rate,
-           "beta_1": args.beta_1, "label_smoothing": args.label_smoothing, "r1_weight": args.r1_weight,
+           "beta_1": args.beta_1, "beta_2": args.beta_2, "label_smoothing": args.label_smoothing,
+           "r1_weight": args.r1_weight,
            "deterministic": args.deterministic,
            "steps_per_execution": args.steps_per_execution, "version": __version__}
     write_json(run_file, run)
@@ -274,8 +282,8 @@ def train(args):
         gan = DCGAN(build_generator(args.latent_dim, image_shape, args.g_filters, args.upsampling),
                     build_discriminator(image_shape, args.d_filters),
                     label_smoothing=args.label_smoothing, r1_weight=args.r1_weight, seed=args.seed)
-        gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1),
-                    g_optimizer=default_optimizer(args.learning_rate, args.beta_1),
+        gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
+                    g_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
     dataset = make_dataset(images, args.batch_size, seed=args.seed)
     warnings.filterwarnings("ignore", message=".*shuffle=True. was passed")  # the dataset shuffles itself

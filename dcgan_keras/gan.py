@@ -23,14 +23,19 @@ TRAINING_DEFAULTS = {
     "batch_size": 64,
     "steps": 12000,
     "learning_rate": 5e-4,
-    "beta_1": 0.5,
+    "beta_1": 0.0,
+    "beta_2": 0.99,
     "r1_weight": 1.0,
 }
 
 
-def default_optimizer(learning_rate=2e-4, beta_1=0.5):
-    """Adam with the DCGAN paper's settings: learning rate 2e-4, beta_1 0.5."""
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
+def default_optimizer(learning_rate=2e-4, beta_1=0.5, beta_2=0.999):
+    """Adam, by default with the DCGAN paper's settings: learning rate 2e-4, beta_1 0.5.
+
+    The package's recipe (``TRAINING_DEFAULTS``) passes its own numbers:
+    ``default_optimizer(d["learning_rate"], d["beta_1"], d["beta_2"])``.
+    """
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
 
 
 def _average(per_example):

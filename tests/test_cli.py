@@ -39,6 +39,9 @@ def test_train_writes_every_promised_file(trained_run):
     assert metrics["epochs_completed"] == 2
     assert len(metrics["history"]["d_loss"]) == 2 and len(metrics["history"]["g_loss"]) == 2
     assert np.isfinite(metrics["summary"]["quality"]["fid"])  # measured after the last epoch
+    run_record = json.loads((trained_run / "run.json").read_text())
+    assert {k: run_record[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")} == {
+        k: TRAINING_DEFAULTS[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")}
     gif = Image.open(trained_run / "samples.gif")
     assert gif.n_frames == 2
     grid = np.asarray(Image.open(trained_run / "samples_latest.png"))
@@ -84,6 +87,8 @@ BAD_TRAIN_FLAGS = [
     (["--label-smoothing", "0.7"], "--label-smoothing must be in [0, 0.5)"),
     (["--r1-weight", "-1"], "--r1-weight must be 0 or more"),
     (["--r1-weight", "nan"], "--r1-weight must be 0 or more"),
+    (["--beta-1", "1"], "--beta-1 must be in [0, 1)"),
+    (["--beta-2", "-0.1"], "--beta-2 must be in [0, 1)"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
 ]
 
@@ -173,6 +178,7 @@ def test_train_defaults_are_the_training_recipe():
     assert args.latent_dim == TRAINING_DEFAULTS["latent_dim"]
     assert (args.g_filters, args.d_filters) == (TRAINING_DEFAULTS["g_filters"], TRAINING_DEFAULTS["d_filters"])
     assert (args.learning_rate, args.beta_1) == (TRAINING_DEFAULTS["learning_rate"], TRAINING_DEFAULTS["beta_1"])
+    assert args.beta_2 == TRAINING_DEFAULTS["beta_2"]
     assert args.r1_weight == TRAINING_DEFAULTS["r1_weight"]
 
 
@@ -181,7 +187,7 @@ def test_help_describes_every_flag(capsys):
         main(["train", "--help"])
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
-                 "--mixed-precision", "--resume", "--deterministic"):
+                 "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic"):
         assert flag in text
 
 

@@ -4,7 +4,14 @@ import pytest
 import tensorflow as tf
 
 from dcgan_keras.data import make_dataset
-from dcgan_keras.gan import DCGAN, default_optimizer, discriminator_loss, generator_loss, r1_penalty
+from dcgan_keras.gan import (
+    DCGAN,
+    TRAINING_DEFAULTS,
+    default_optimizer,
+    discriminator_loss,
+    generator_loss,
+    r1_penalty,
+)
 from dcgan_keras.models import build_discriminator, build_generator
 
 
@@ -21,6 +28,13 @@ def test_default_optimizers_follow_the_paper():
         assert float(optimizer.learning_rate) == pytest.approx(2e-4)
         assert optimizer.beta_1 == pytest.approx(0.5)
     assert gan.d_optimizer is not gan.g_optimizer
+
+
+def test_default_optimizer_takes_the_recipe():
+    optimizer = default_optimizer(TRAINING_DEFAULTS["learning_rate"], TRAINING_DEFAULTS["beta_1"],
+                                  TRAINING_DEFAULTS["beta_2"])
+    assert float(optimizer.learning_rate) == pytest.approx(TRAINING_DEFAULTS["learning_rate"])
+    assert (optimizer.beta_1, optimizer.beta_2) == (TRAINING_DEFAULTS["beta_1"], TRAINING_DEFAULTS["beta_2"])
 
 
 def test_one_optimizer_for_both_networks_is_refused():
