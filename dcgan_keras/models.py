@@ -1,7 +1,8 @@
 """Generator and discriminator builders that follow the DCGAN paper's five guidelines.
 
 1. Strided convolutions instead of pooling: the discriminator down-samples with
-   stride-2 :class:`~dcgan_keras.layers.DownBlock` s, the generator up-samples with
+   stride-2 :class:`~dcgan_keras.layers.DownBlock` s (to 4x4 maps, as the paper's does), the
+   generator up-samples with
    :class:`~dcgan_keras.layers.UpBlock` s (or resize-convolutions).
 2. BatchNorm in both networks, except the generator's output and the discriminator's input.
 3. No fully connected hidden layers: the noise vector is projected and reshaped into a
@@ -16,7 +17,7 @@ import keras
 
 from dcgan_keras.layers import DCGAN_INIT, DownBlock, ResizeConvBlock, UpBlock
 
-__all__ = ["build_generator", "build_discriminator", "upsampling_plan", "load_generator"]
+__all__ = ["build_generator", "build_discriminator", "upsampling_plan", "downsampling_plan", "load_generator"]
 
 
 def upsampling_plan(image_shape):
@@ -46,6 +47,30 @@ def upsampling_plan(image_shape):
         raise ValueError(f"a DCGAN cannot produce images of shape {tuple(image_shape)}: height and width must be "
                          "even and at least 8 pixels (for example 28x28, 32x32 or 64x64); resize your images")
     return height, width, doublings
+
+
+def downsampling_plan(image_shape):
+    """How a discriminator reduces ``image_shape``: ``(final_height, final_width, number_of_halvings)``.
+
+    Each stride-2 block halves the feature maps (rounding up, as ``padding="same"`` does) until
+    neither side is larger than 4 pixels, so the last block's maps are at most 4x4, as in the
+    paper's discriminator: 28 -> 14 -> 7 -> 4 (three halvings), 32 -> 4 (three) and 64 -> 4 (four).
+    Stopping at 7x7 instead, where the generator starts, leaves D with two convolutions that each
+    see only a small patch, and it judges the strokes better than the shape of the whole digit.
+
+    Raises:
+        ValueError: the shape is not one :func:`upsampling_plan` accepts.
+
+    Example:
+        >>> downsampling_plan((28, 28, 1))
+        (4, 4, 3)
+    """
+    upsampling_plan(image_shape)  # the same checks: D judges what G can make
+    height, width = int(image_shape[0]), int(image_shape[1])
+    halvings = 0
+    while max(height, width) > 4:
+        height, width, halvings = -(-height // 2), -(-width // 2), halvings + 1
+    return height, width, halvings
 
 
 def build_generator(latent_dim=100, image_shape=(28, 28, 1), base_filters=64, upsampling="transpose",
@@ -104,13 +129,15 @@ def build_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
                         name="discriminator"):
     """A DCGAN discriminator: images ``(batch, *image_shape)`` in [-1, 1] to one logit each.
 
+    Stride-2 :class:`~dcgan_keras.layers.DownBlock` s halve the image until its maps are at most
+    4x4 (:func:`downsampling_plan`: three blocks for 28x28), then one ``Dense`` unit reads them.
     The output is a logit (no sigmoid): train with ``from_logits=True`` losses, which
     are numerically safer. ``keras.ops.sigmoid`` of it is D(x), the probability "real".
 
     Args:
         image_shape: ``(height, width, channels)``.
         base_filters: channels of the first block; each later block has twice as many.
-        kernel_size: convolution kernel (4 suits stride 2).
+        kernel_size: convolution kernel (4, as in the paper's code, suits stride 2).
         dropout: optional dropout rate after each block (0 = none, as in the paper).
         name: model name.
 
@@ -122,11 +149,11 @@ def build_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
         raise ValueError(f"base_filters must be a positive whole number, got {base_filters!r}")
     if not 0.0 <= float(dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
-    _, _, doublings = upsampling_plan(image_shape)
+    _, _, halvings = downsampling_plan(image_shape)
     image = keras.Input(tuple(int(v) for v in image_shape), name="image")
     x = image
     filters = base_filters
-    for i in range(doublings):
+    for i in range(halvings):
         # Guideline 2: no BatchNorm on the discriminator's input block.
         x = DownBlock(filters, kernel_size=kernel_size, batch_norm=i > 0, name=f"down_{i + 1}")(x)
         if dropout:

@@ -22,7 +22,7 @@ def test_multiply_adds_by_hand():
 def test_dcgan_multiply_adds_follow_the_layers():
     generator, discriminator = build_generator(), build_discriminator()
     g = 100 * 7 * 7 * 128 + 7 * 7 * 128 * 16 * 64 + 14 * 14 * 64 * 16 * 1
-    d = 14 * 14 * 16 * 1 * 64 + 7 * 7 * 16 * 64 * 128 + 7 * 7 * 128
+    d = 14 * 14 * 16 * 1 * 64 + 7 * 7 * 16 * 64 * 128 + 4 * 4 * 16 * 128 * 256 + 4 * 4 * 256  # 28 -> 14 -> 7 -> 4
     assert multiply_adds(generator) == g
     assert multiply_adds(discriminator) == d
     assert step_multiply_adds(generator, discriminator) == 3 * g + 8 * d

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from dcgan_keras.layers import DownBlock, ResizeConvBlock, UpBlock
-from dcgan_keras.models import build_discriminator, build_generator, upsampling_plan
+from dcgan_keras.models import build_discriminator, build_generator, downsampling_plan, upsampling_plan
 
 SHAPES = [(28, 28, 1), (32, 32, 1), (32, 32, 3), (64, 64, 1), (64, 64, 3)]
 
@@ -32,6 +32,26 @@ def test_upsampling_plan():
     assert upsampling_plan((32, 32, 3)) == (4, 4, 3)
     assert upsampling_plan((64, 64, 3)) == (4, 4, 4)
     assert upsampling_plan((8, 16, 1)) == (4, 8, 1)
+
+
+def test_downsampling_plan_ends_at_4x4_or_smaller():
+    assert downsampling_plan((28, 28, 1)) == (4, 4, 3)  # 28 -> 14 -> 7 -> 4
+    assert downsampling_plan((32, 32, 3)) == (4, 4, 3)
+    assert downsampling_plan((64, 64, 3)) == (4, 4, 4)
+    assert downsampling_plan((8, 16, 1)) == (2, 4, 2)
+    with pytest.raises(ValueError, match="cannot produce"):
+        downsampling_plan((27, 27, 1))
+
+
+@pytest.mark.parametrize("image_shape", SHAPES)
+@pytest.mark.parametrize("kernel_size", [3, 4])
+def test_discriminator_follows_its_plan(image_shape, kernel_size):
+    discriminator = build_discriminator(image_shape, base_filters=4, kernel_size=kernel_size)
+    downs = [layer for layer in discriminator.layers if isinstance(layer, DownBlock)]
+    height, width, halvings = downsampling_plan(image_shape)
+    assert len(downs) == halvings
+    assert downs[-1].output.shape == (None, height, width, 4 * 2 ** (halvings - 1))
+    assert all(block.conv.kernel_size == (kernel_size, kernel_size) for block in downs)
 
 
 @pytest.mark.parametrize("bad", [(27, 27, 1), (6, 6, 1), (28, 28), "28x28", (0, 28, 1)])
