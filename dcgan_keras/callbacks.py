@@ -42,7 +42,8 @@ class SampleGrid(keras.callbacks.Callback):
     """Save a grid of samples from fixed noise after every epoch, as ``samples/epoch_0001.png``.
 
     The same noise every epoch shows how each sample evolves. At the end of training a
-    GIF of all the grids so far (``samples.gif``) is written.
+    GIF of all the grids so far (``samples.gif``) is written. The samples come from the
+    model's ``sampler`` (a :class:`~dcgan_keras.gan.DCGAN`'s averaged generator, when it keeps one).
 
     Args:
         out_dir: the run's folder.
@@ -72,7 +73,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        grid = self.grid_for(self.model.generator)
+        grid = self.grid_for(getattr(self.model, "sampler", self.model.generator))  # the averaged G, if kept
         _save_png(grid, self.folder / f"epoch_{epoch + 1:04d}.png")
         _save_png(grid, self.out_dir / "samples_latest.png")
 
@@ -318,18 +319,25 @@ class QualityMonitor(keras.callbacks.Callback):
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop training at the end of the first epoch that finishes after ``minutes`` minutes."""
+    """Stop training at the end of the first epoch that finishes after ``minutes`` minutes.
+
+    ``stopped`` tells afterwards whether the budget, rather than the epoch count, ended the run.
+    """
 
     def __init__(self, minutes):
         super().__init__()
+        self.minutes = minutes
         self.seconds = 60.0 * minutes
+        self.stopped = False
 
     def on_train_begin(self, logs=None):
         self.started = time.perf_counter()
+        self.stopped = False
 
     def on_epoch_end(self, epoch, logs=None):
         if time.perf_counter() - self.started >= self.seconds:
             self.model.stop_training = True
+            self.stopped = True
 
 
 class ProgressBar(keras.callbacks.Callback):

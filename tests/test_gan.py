@@ -135,10 +135,11 @@ def test_mismatched_networks_are_refused():
 
 
 def test_config_round_trip():
-    gan = small_gan(label_smoothing=0.1, r1_weight=2.5, seed=3)
+    gan = small_gan(label_smoothing=0.1, r1_weight=2.5, ema_decay=0.9, seed=3)
     clone = DCGAN.from_config(gan.get_config())
     assert clone.latent_dim == 8 and clone.label_smoothing == pytest.approx(0.1) and clone.seed == 3
-    assert clone.r1_weight == pytest.approx(2.5)
+    assert clone.r1_weight == pytest.approx(2.5) and clone.ema_decay == pytest.approx(0.9)
+    assert clone.generator_ema is not None and clone.generator_ema is not clone.generator
     assert clone.generator.output_shape == gan.generator.output_shape
 
 
@@ -163,7 +164,7 @@ def test_mirrored_strategy_on_two_cpu_devices(digits, two_cpu_strategy):
 
 def test_mixed_bfloat16_trains_and_keeps_float32_outputs(digits):
     keras.config.set_dtype_policy("mixed_bfloat16")
-    gan = small_gan()
+    gan = small_gan(ema_decay=0.9)
     gan.compile()
     assert gan.generator.layers[3].compute_dtype == "bfloat16"
     history = gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
@@ -183,7 +184,7 @@ def test_mixed_float16_wraps_optimizers_in_loss_scaling(digits):
 
 
 def test_xla_compiled_step_trains(digits):
-    gan = small_gan(r1_weight=1.0)  # the R1 penalty's gradient of a gradient compiles too
+    gan = small_gan(r1_weight=1.0, ema_decay=0.9)  # R1's gradient of a gradient and the average compile too
     gan.compile(jit_compile=True)
     history = gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 2
@@ -254,3 +255,62 @@ def test_r1_under_mixed_float16_with_loss_scaling(digits):
     real = make_dataset(digits[0][:16], 16, shuffle=False).get_single_element()
     logs, _ = _d_update_with_r1(real, 10.0, kernel)
     assert logs["r1"] == pytest.approx(float(np.sum(kernel ** 2)), rel=1e-2)
+
+
+def _ema_step(real, decay, strategy=None):
+    """One step with a moving average of G; returns (G before, G after, its average after, the gan)."""
+    strategy = strategy or tf.distribute.get_strategy()
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        gan = small_gan(ema_decay=decay)
+        gan.compile()
+    before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    gan.fit(tf.data.Dataset.from_tensors(real), epochs=1, verbose=0)
+    after = [w.numpy() for w in gan.generator.trainable_weights]
+    return before, after, [w.numpy() for w in gan.generator_ema.trainable_weights], gan
+
+
+@pytest.mark.parametrize("replicas", [1, 2])
+def test_moving_average_of_the_generator_follows_its_formula(digits, two_cpu_strategy, replicas):
+    real = make_dataset(digits[0][:16], 16, shuffle=False).get_single_element()
+    before, after, averaged, gan = _ema_step(real, 0.9, two_cpu_strategy if replicas == 2 else None)
+    for b, a, e in zip(before, after, averaged, strict=True):
+        np.testing.assert_allclose(e, 0.9 * b + 0.1 * a, rtol=1e-5, atol=1e-7)
+    assert any(not np.allclose(b, a) for b, a in zip(before, after, strict=True))
+    # BatchNorm statistics are copied, not averaged: they belong to the current weights.
+    for e, g in zip(gan.generator_ema.non_trainable_weights, gan.generator.non_trainable_weights, strict=True):
+        np.testing.assert_array_equal(e.numpy(), g.numpy())
+    assert gan.sampler is gan.generator_ema
+
+
+def test_generate_draws_from_the_averaged_generator():
+    gan = small_gan(ema_decay=0.99)
+    for w in gan.generator_ema.trainable_weights:
+        w.assign(np.zeros(w.shape, "float32"))  # an average that draws one flat image
+    images = gan.generate(3, seed=0)
+    np.testing.assert_allclose(images, np.broadcast_to(images[:1], images.shape), atol=1e-6)
+    plain = small_gan().generate(3, seed=0)  # random weights, no average: three different images
+    assert not np.allclose(plain[0], plain[1])
+
+
+def test_no_moving_average_by_default():
+    gan = small_gan()
+    assert gan.generator_ema is None and gan.sampler is gan.generator and gan.ema_decay == 0.0
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5, float("nan"), True, "0.9"])
+def test_bad_ema_decay_is_refused(bad):
+    with pytest.raises(ValueError, match="ema_decay"):
+        small_gan(ema_decay=bad)
+
+
+def test_moving_average_survives_a_weights_file(tmp_path, digits):
+    gan = small_gan(ema_decay=0.9)
+    gan.compile()
+    gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
+    gan.save_weights(tmp_path / "gan.weights.h5")
+    restored = small_gan(ema_decay=0.9, seed=1)
+    restored.compile()
+    restored.load_weights(tmp_path / "gan.weights.h5")
+    for a, b in zip(gan.generator_ema.weights, restored.generator_ema.weights, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
