@@ -21,10 +21,14 @@ from dcgan_keras import __version__
 DEFAULT_STEPS = 12000
 DEFAULT_BATCH = 64
 DEFAULT_LATENT = 100
-DEFAULT_LEARNING_RATE = 5e-4
+DEFAULT_LEARNING_RATE = 2e-3
+DEFAULT_G_FILTERS = 48
+DEFAULT_D_FILTERS = 24
 DEFAULT_BETA_1 = 0.0
 DEFAULT_BETA_2 = 0.99
 DEFAULT_R1_WEIGHT = 1.0
+DEFAULT_EMA_DECAY = 0.995
+DEFAULT_MINUTES = 9.0
 
 
 class UsageError(Exception):
@@ -48,6 +52,16 @@ def positive_float(text):
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not value > 0 or not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def minutes_limit(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
+    if not value >= 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be 0 (no time limit) or a positive number of minutes, got {text}")
     return value
 
 
@@ -82,8 +96,10 @@ def build_parser():
     length.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
                         help=f"training steps when --epochs is not given (default {DEFAULT_STEPS}); the run length "
                              "is then the same whatever the data set's size")
-    train.add_argument("--minutes", type=positive_float,
-                       help="also stop after the first epoch that ends past this many minutes")
+    train.add_argument("--minutes", type=minutes_limit, default=DEFAULT_MINUTES,
+                       help=f"also stop after the first epoch that ends past this many minutes of training "
+                            f"(default {DEFAULT_MINUTES:g}, so that the default run ends within about ten minutes "
+                            "on a slow CPU too; 0: no time limit)")
     train.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH,
                        help=f"images per step (default {DEFAULT_BATCH})")
     train.add_argument("--latent-dim", type=positive_int, default=DEFAULT_LATENT,
@@ -101,8 +117,10 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--upsampling", choices=("transpose", "resize"), default="transpose",
                        help="generator up-sampling: transposed convolutions (the paper) or resize-convolution")
-    train.add_argument("--g-filters", type=positive_int, default=64, help="generator width (default 64)")
-    train.add_argument("--d-filters", type=positive_int, default=64, help="discriminator width (default 64)")
+    train.add_argument("--g-filters", type=positive_int, default=DEFAULT_G_FILTERS,
+                       help=f"generator width: channels of its last hidden block (default {DEFAULT_G_FILTERS})")
+    train.add_argument("--d-filters", type=positive_int, default=DEFAULT_D_FILTERS,
+                       help=f"discriminator width: channels of its first block (default {DEFAULT_D_FILTERS})")
     train.add_argument("--learning-rate", type=positive_float, default=DEFAULT_LEARNING_RATE,
                        help=f"Adam learning rate of both networks (default {DEFAULT_LEARNING_RATE:g})")
     train.add_argument("--beta-1", type=float, default=DEFAULT_BETA_1,
@@ -114,6 +132,9 @@ def build_parser():
     train.add_argument("--r1-weight", type=float, default=DEFAULT_R1_WEIGHT,
                        help=f"weight of the R1 gradient penalty on real images, which keeps the discriminator "
                             f"from over-fitting small data sets (default {DEFAULT_R1_WEIGHT:g}; 0 turns it off)")
+    train.add_argument("--ema-decay", type=float, default=DEFAULT_EMA_DECAY,
+                       help=f"decay of the moving average of the generator's weights that draws the samples and is "
+                            f"saved as generator.keras (default {DEFAULT_EMA_DECAY:g}; 0: use the trained weights)")
     train.add_argument("--xla", action="store_true", help="compile the train step with XLA (helps on GPUs)")
     train.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"), default="auto",
                        help="'auto' (default): float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions, "
@@ -208,7 +229,7 @@ def _load_images(args):
     return images, source
 
 
-MODEL_SETTINGS = ("latent_dim", "image_shape", "upsampling", "g_filters", "d_filters")
+MODEL_SETTINGS = ("latent_dim", "image_shape", "upsampling", "g_filters", "d_filters", "ema_decay")
 
 
 def train(args):
@@ -223,6 +244,8 @@ def train(args):
         raise UsageError(f"--label-smoothing must be in [0, 0.5), got {args.label_smoothing}")
     if not (math.isfinite(args.r1_weight) and args.r1_weight >= 0):
         raise UsageError(f"--r1-weight must be 0 or more (0 turns the penalty off), got {args.r1_weight}")
+    if not 0 <= args.ema_decay < 1:
+        raise UsageError(f"--ema-decay must be in [0, 1) (0 turns the average off), got {args.ema_decay}")
     if not 0 <= args.beta_1 < 1:
         raise UsageError(f"--beta-1 must be in [0, 1), got {args.beta_1}")
     if not 0 <= args.beta_2 < 1:
@@ -261,7 +284,7 @@ def train(args):
     epochs = args.epochs or max(1, round(args.steps / steps_per_epoch))
 
     settings = {"latent_dim": args.latent_dim, "image_shape": list(image_shape), "upsampling": args.upsampling,
-                "g_filters": args.g_filters, "d_filters": args.d_filters}
+                "g_filters": args.g_filters, "d_filters": args.d_filters, "ema_decay": args.ema_decay}
     run_file = out / "run.json"
     if args.resume and run_file.exists():
         saved = json.loads(run_file.read_text())
@@ -281,7 +304,8 @@ def train(args):
     with strategy.scope():
         gan = DCGAN(build_generator(args.latent_dim, image_shape, args.g_filters, args.upsampling),
                     build_discriminator(image_shape, args.d_filters),
-                    label_smoothing=args.label_smoothing, r1_weight=args.r1_weight, seed=args.seed)
+                    label_smoothing=args.label_smoothing, r1_weight=args.r1_weight, ema_decay=args.ema_decay,
+                    seed=args.seed)
         gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
                     g_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
@@ -296,13 +320,14 @@ def train(args):
     cbs = [callbacks.StopOnNonFiniteLoss(), checkpoint]
     cbs += [quality] if quality else []
     cbs += [callbacks.SampleGrid(out), logger]
-    if args.minutes:
-        cbs.append(callbacks.TimeBudget(args.minutes))
+    budget = callbacks.TimeBudget(args.minutes) if args.minutes else None
+    cbs += [budget] if budget else []
     if not args.no_progress:
         cbs.append(callbacks.ProgressBar(epochs, steps_per_epoch))
 
     print(f"training on {len(images)} images ({source}) of shape {image_shape}: {epochs} epochs of "
-          f"{steps_per_epoch} steps, batch {args.batch_size}, {policy}{', XLA' if args.xla else ''}", flush=True)
+          f"{steps_per_epoch} steps, batch {args.batch_size}, {policy}{', XLA' if args.xla else ''}"
+          + (f"; stops after {args.minutes:g} minutes if not done by then" if budget else ""), flush=True)
     started = time.perf_counter()
     try:
         gan.fit(dataset, epochs=epochs, verbose=0, callbacks=cbs)
@@ -320,14 +345,18 @@ def train(args):
 
     generator_path = out / "generator.keras"
     with atomic_path(generator_path, suffix=".keras") as tmp:
-        gan.generator.save(tmp)
-    summary = {"seconds": round(seconds, 1), "resumed_from_epoch": checkpoint.restored_epoch}
+        gan.sampler.save(tmp)  # the averaged generator, unless --ema-decay 0
+    summary = {"seconds": round(seconds, 1), "resumed_from_epoch": checkpoint.restored_epoch,
+               "steps": done * steps_per_epoch, "stopped_by_time_limit": bool(budget and budget.stopped)}
     if quality and quality.last:
         summary["quality"] = quality.last
     logger.write(plot=False, summary=summary)  # on_train_end drew the final curves
 
-    print(f"\ntrained {done} epochs in {seconds / 60:.1f} min" + (
+    print(f"\ntrained {done} epochs ({done * steps_per_epoch} steps) in {seconds / 60:.1f} min" + (
         f" (resumed after epoch {checkpoint.restored_epoch})" if checkpoint.restored_epoch else ""))
+    if budget and budget.stopped and done < epochs:
+        print(f"stopped by the {args.minutes:g}-minute limit before epoch {done + 1} of {epochs}: "
+              "--resume continues the run, --minutes 0 trains without a limit")
     if quality and quality.last:
         q = quality.last
         print(f"quality: FID {q['fid']:.2f}, inception score {q['inception_score']:.2f}, "

@@ -82,11 +82,16 @@ BAD_TRAIN_FLAGS = [
     (["--latent-dim", "ten"], "--latent-dim: expected a whole number"),
     (["--data", "mnist"], "neither 'auto', 'full', 'embedded' nor an existing folder"),
     (["--data", "/no/such/folder"], "neither 'auto', 'full', 'embedded' nor an existing folder"),
-    (["--minutes", "-1"], "--minutes: must be a positive number"),
+    (["--minutes", "-1"], "--minutes: must be 0 (no time limit) or a positive number"),
+    (["--minutes", "inf"], "--minutes: must be 0 (no time limit) or a positive number"),
+    (["--minutes", "soon"], "--minutes: expected a number of minutes"),
     (["--mixed-precision", "int8"], "invalid choice: 'int8'"),
     (["--label-smoothing", "0.7"], "--label-smoothing must be in [0, 0.5)"),
     (["--r1-weight", "-1"], "--r1-weight must be 0 or more"),
     (["--r1-weight", "nan"], "--r1-weight must be 0 or more"),
+    (["--ema-decay", "1"], "--ema-decay must be in [0, 1)"),
+    (["--ema-decay", "-0.5"], "--ema-decay must be in [0, 1)"),
+    (["--ema-decay", "nan"], "--ema-decay must be in [0, 1)"),
     (["--beta-1", "1"], "--beta-1 must be in [0, 1)"),
     (["--beta-2", "-0.1"], "--beta-2 must be in [0, 1)"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
@@ -180,6 +185,8 @@ def test_train_defaults_are_the_training_recipe():
     assert (args.learning_rate, args.beta_1) == (TRAINING_DEFAULTS["learning_rate"], TRAINING_DEFAULTS["beta_1"])
     assert args.beta_2 == TRAINING_DEFAULTS["beta_2"]
     assert args.r1_weight == TRAINING_DEFAULTS["r1_weight"]
+    assert args.minutes == TRAINING_DEFAULTS["minutes"]
+    assert args.ema_decay == TRAINING_DEFAULTS["ema_decay"]
 
 
 def test_help_describes_every_flag(capsys):
@@ -187,7 +194,8 @@ def test_help_describes_every_flag(capsys):
         main(["train", "--help"])
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
-                 "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic"):
+                 "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic", "--minutes",
+                 "--ema-decay"):
         assert flag in text
 
 
@@ -197,3 +205,13 @@ def test_time_budget_stops_early_and_still_scores_the_generator(tmp_path, capsys
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert status == 0 and "trained 1 epochs" in out and "quality: FID" in out
     assert metrics["epochs_completed"] == 1 and np.isfinite(metrics["summary"]["quality"]["fid"])
+    assert metrics["summary"]["stopped_by_time_limit"] and metrics["summary"]["steps"] == 2
+    assert "stopped by the 0.0001-minute limit before epoch 2 of 5" in out
+
+
+def test_minutes_zero_lifts_the_time_limit(tmp_path, capsys):
+    status, out, _ = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "2", "--minutes", "0",
+                         "--out", str(tmp_path / "run"), "--no-progress", "--no-quality")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert status == 0 and "stops after" not in out and "stopped by" not in out
+    assert metrics["epochs_completed"] == 2 and not metrics["summary"]["stopped_by_time_limit"]
