@@ -123,15 +123,26 @@ class MetricsLogger(keras.callbacks.Callback):
         self._plotted = None
 
     def on_train_begin(self, logs=None):
-        start = getattr(self.model, "_initial_epoch", None) or 0
         self.history, self.epoch_seconds = {}, []
+        self._first_epoch = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if getattr(self, "_first_epoch", False):
+            self._first_epoch = False
+            self._extend_saved(epoch)
+        self._started = time.perf_counter()
+
+    def _extend_saved(self, start):
+        """A resumed run starts at epoch ``start``: keep the saved history of the epochs before it.
+
+        Reading it here, when the first epoch begins, rather than when training begins, works
+        whatever the callbacks' order. A saved history longer than ``start`` (a kill landed after
+        this logger wrote an epoch and before the checkpoint did) is cut back to ``start``.
+        """
         if start and self.path.exists():
             saved = json.loads(self.path.read_text())
             self.history = {k: v[:start] for k, v in saved.get("history", {}).items()}
             self.epoch_seconds = saved.get("epoch_seconds", [])[:start]
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(round(time.perf_counter() - self._started, 3))

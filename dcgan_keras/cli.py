@@ -317,9 +317,11 @@ def train(args):
     quality = (callbacks.QualityMonitor(every=args.quality_every or 10 ** 9, total_epochs=epochs)
                if mnist_like and not args.no_quality else None)
     logger = callbacks.MetricsLogger(out, extra={"run": run})
-    cbs = [callbacks.StopOnNonFiniteLoss(), checkpoint]
+    # The checkpoint comes after the logger: a kill between their two writes then leaves metrics.json
+    # one epoch ahead of the checkpoint, which --resume cuts back, rather than one epoch short.
+    cbs = [callbacks.StopOnNonFiniteLoss()]
     cbs += [quality] if quality else []
-    cbs += [callbacks.SampleGrid(out), logger]
+    cbs += [callbacks.SampleGrid(out), logger, checkpoint]
     budget = callbacks.TimeBudget(args.minutes) if args.minutes else None
     cbs += [budget] if budget else []
     if not args.no_progress:

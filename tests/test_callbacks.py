@@ -78,6 +78,20 @@ def test_fit_after_restore_runs_only_the_remaining_epochs(tmp_path, digits):
     assert int(resumed.d_optimizer.iterations) == 10
 
 
+def test_resumed_history_matches_the_checkpoint_whatever_the_callback_order(tmp_path, digits):
+    dataset = make_dataset(digits[0][:64], 32, seed=0)
+    small_gan().fit(dataset, epochs=2, verbose=0, callbacks=[callbacks.ResumableCheckpoint(tmp_path)])
+    # metrics.json one epoch ahead of the checkpoint, as when a kill lands between the two writes
+    write_json(tmp_path / "metrics.json", {"history": {"d_loss": [1.0, 0.9, 0.8], "g_loss": [0.7, 0.8, 0.9]},
+                                           "epoch_seconds": [1.0, 1.0, 1.0]})
+    logger = callbacks.MetricsLogger(tmp_path)
+    small_gan().fit(dataset, epochs=5, verbose=0, callbacks=[logger, callbacks.ResumableCheckpoint(tmp_path)])
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["epochs_completed"] == 5 and len(saved["epoch_seconds"]) == 5
+    assert saved["history"]["d_loss"][:2] == [1.0, 0.9] and saved["history"]["d_loss"][2] != 0.8
+    assert len(saved["history"]["d_loss"]) == 5
+
+
 def test_truncated_checkpoint_gives_a_clear_error(tmp_path, digits):
     small_gan().fit(make_dataset(digits[0][:32], 32), epochs=1, verbose=0,
                     callbacks=[callbacks.ResumableCheckpoint(tmp_path)])
