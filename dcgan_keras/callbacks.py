@@ -121,13 +121,14 @@ class MetricsLogger(keras.callbacks.Callback):
         self.history = {}
         self.epoch_seconds = []
         self._plotted = None
+        self._first_epoch = True
 
     def on_train_begin(self, logs=None):
         self.history, self.epoch_seconds = {}, []
         self._first_epoch = True
 
     def on_epoch_begin(self, epoch, logs=None):
-        if getattr(self, "_first_epoch", False):
+        if self._first_epoch:
             self._first_epoch = False
             self._extend_saved(epoch)
         self._started = time.perf_counter()

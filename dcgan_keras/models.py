@@ -2,8 +2,7 @@
 
 1. Strided convolutions instead of pooling: the discriminator down-samples with
    stride-2 :class:`~dcgan_keras.layers.DownBlock` s (to 4x4 maps, as the paper's does), the
-   generator up-samples with
-   :class:`~dcgan_keras.layers.UpBlock` s (or resize-convolutions).
+   generator up-samples with :class:`~dcgan_keras.layers.UpBlock` s (or resize-convolutions).
 2. BatchNorm in both networks, except the generator's output and the discriminator's input.
 3. No fully connected hidden layers: the noise vector is projected and reshaped into a
    small stack of feature maps; the discriminator's feature maps are flattened into one logit.
