@@ -14,13 +14,15 @@ import tensorflow as tf
 __all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
 
 #: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (the README
-#: gives the measurements behind it): network widths, batch size, run length (a number of steps,
+#: gives the measurements behind it): network widths and the generator's stride-1 blocks at 7x7
+#: (``build_generator(refine_blocks=...)``), batch size, run length (a number of steps,
 #: cut short by a time limit on slower machines), Adam's settings, the weight of the R1 penalty
 #: that keeps D from memorising the 5,000 embedded digits, and the decay of the moving average
 #: of G's weights that draws the samples.
 TRAINING_DEFAULTS = {
     "latent_dim": 100,
-    "g_filters": 48,
+    "g_filters": 32,
+    "g_refine_blocks": 1,
     "d_filters": 24,
     "batch_size": 64,
     "steps": 12000,

@@ -42,6 +42,8 @@ def test_train_writes_every_promised_file(trained_run):
     run_record = json.loads((trained_run / "run.json").read_text())
     assert {k: run_record[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")} == {
         k: TRAINING_DEFAULTS[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")}
+    assert run_record["g_refine_blocks"] == TRAINING_DEFAULTS["g_refine_blocks"]
+    assert run_record["xla"] is True  # on by default with one device
     gif = Image.open(trained_run / "samples.gif")
     assert gif.n_frames == 2
     grid = np.asarray(Image.open(trained_run / "samples_latest.png"))
@@ -94,6 +96,9 @@ BAD_TRAIN_FLAGS = [
     (["--ema-decay", "nan"], "--ema-decay must be in [0, 1)"),
     (["--beta-1", "1"], "--beta-1 must be in [0, 1)"),
     (["--beta-2", "-0.1"], "--beta-2 must be in [0, 1)"),
+    (["--g-refine-blocks", "-1"], "--g-refine-blocks must be 0 or more"),
+    (["--g-refine-blocks", "one"], "invalid int value: 'one'"),
+    (["--deterministic", "--xla"], "--deterministic and --xla do not go together"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
 ]
 
@@ -187,6 +192,7 @@ def test_train_defaults_are_the_training_recipe():
     assert args.r1_weight == TRAINING_DEFAULTS["r1_weight"]
     assert args.minutes == TRAINING_DEFAULTS["minutes"]
     assert args.ema_decay == TRAINING_DEFAULTS["ema_decay"]
+    assert args.g_refine_blocks == TRAINING_DEFAULTS["g_refine_blocks"]
 
 
 def test_help_describes_every_flag(capsys):
@@ -195,7 +201,7 @@ def test_help_describes_every_flag(capsys):
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
                  "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic", "--minutes",
-                 "--ema-decay"):
+                 "--ema-decay", "--g-refine-blocks"):
         assert flag in text
 
 
@@ -211,7 +217,8 @@ def test_time_budget_stops_early_and_still_scores_the_generator(tmp_path, capsys
 
 def test_minutes_zero_lifts_the_time_limit(tmp_path, capsys):
     status, out, _ = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "2", "--minutes", "0",
-                         "--out", str(tmp_path / "run"), "--no-progress", "--no-quality")
+                         "--out", str(tmp_path / "run"), "--no-progress", "--no-quality", "--no-xla")
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["xla"] is False
     assert status == 0 and "stops after" not in out and "stopped by" not in out
     assert metrics["epochs_completed"] == 2 and not metrics["summary"]["stopped_by_time_limit"]

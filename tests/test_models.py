@@ -98,8 +98,31 @@ def test_models_round_trip_through_keras_file(tmp_path, builder):
     assert not any(isinstance(layer, keras.layers.Lambda) for layer in loaded.layers)
 
 
+@pytest.mark.parametrize("upsampling", ["transpose", "resize"])
+def test_refine_blocks_keep_the_starting_size(upsampling):
+    plain = build_generator(8, (28, 28, 1), base_filters=4, upsampling=upsampling)
+    refined = build_generator(8, (28, 28, 1), base_filters=4, upsampling=upsampling, refine_blocks=2)
+    blocks = [layer for layer in refined.layers if layer.name.startswith("refine_")]
+    assert [block.name for block in blocks] == ["refine_1", "refine_2"]
+    for block in blocks:  # 7x7 maps of 2 * 4 channels in and out
+        assert tuple(block.output.shape[1:]) == (7, 7, 8) == tuple(block.input.shape[1:])
+    assert refined.output_shape == plain.output_shape == (None, 28, 28, 1)
+    assert refined.count_params() > plain.count_params()
+    if upsampling == "resize":  # still free of transposed convolutions
+        assert not any(isinstance(block, UpBlock) for block in refined.layers)
+
+
+def test_refined_generator_round_trips_through_keras_file(tmp_path):
+    model = build_generator(8, (28, 28, 1), 4, refine_blocks=1)
+    z = np.random.default_rng(0).normal(size=(2, 8)).astype("float32")
+    model.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", safe_mode=True)
+    np.testing.assert_allclose(loaded(z, training=False), model(z, training=False), atol=1e-6)
+
+
 @pytest.mark.parametrize("bad", [dict(latent_dim=0), dict(latent_dim=-1), dict(base_filters=0),
-                                 dict(upsampling="deconv")])
+                                 dict(upsampling="deconv"), dict(refine_blocks=-1), dict(refine_blocks=True),
+                                 dict(refine_blocks=1.5)])
 def test_bad_generator_arguments_raise(bad):
     with pytest.raises(ValueError):
         build_generator(**bad)

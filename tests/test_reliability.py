@@ -110,6 +110,7 @@ def test_deterministic_runs_are_byte_identical(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(out)
     a, b = outputs
+    assert json.loads((a / "run.json").read_text())["xla"] is False  # op determinism turns the XLA default off
     for name in ("samples/epoch_0001.png", "samples/epoch_0002.png", "samples_latest.png"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     history_a = json.loads((a / "metrics.json").read_text())["history"]
