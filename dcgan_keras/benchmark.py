@@ -222,7 +222,8 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
 
         set_precision("auto")
         d = TRAINING_DEFAULTS
-        gan = DCGAN(build_generator(d["latent_dim"], base_filters=d["g_filters"], refine_blocks=d["g_refine_blocks"]),
+        generator = build_generator(d["latent_dim"], base_filters=d["g_filters"], refine_blocks=d["g_refine_blocks"])
+        gan = DCGAN(generator,
                     build_discriminator(base_filters=d["d_filters"]), r1_weight=d["r1_weight"],
                     ema_decay=d["ema_decay"], seed=0)
         gan.compile(d_optimizer=default_optimizer(d["learning_rate"], d["beta_1"], d["beta_2"]),

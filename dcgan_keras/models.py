@@ -87,9 +87,9 @@ def build_generator(latent_dim=100, image_shape=(28, 28, 1), base_filters=64, up
         kernel_size: kernel of the transposed convolutions (4 overlaps evenly at stride 2).
         refine_blocks: blocks that keep the size (convolution -> BatchNorm -> ReLU, stride 1) on
             the small starting maps, before the first up-sampling. The paper's generator has
-            none; one gives G another layer where the digit's shape is decided: a 4x4 window
-            on 7x7 maps spans 16x16 of the 28x28 pixels. On MNIST it halved the steps a given FID took, for about a third more
-            time per step at width 48.
+            none; one gives G another layer where the digit's shape is decided (a 4x4 window
+            on 7x7 maps spans 16x16 of the 28x28 pixels). On MNIST it halved the steps that a
+            given FID took, for about a third more time per step at width 48.
         name: model name.
 
     Example:
