@@ -203,6 +203,7 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
     """Train ``recipe`` ("default" or "reference") and score it as the training clock passes each budget.
 
     The clock counts training steps only: not the first step's compilation, not the scoring.
+    One run is scored at every budget, so its learning rates stay constant (no cooldown).
 
     Returns a list of ``{"minutes", "steps", "fid", "classes_covered", "min_class_fraction"}``.
     """

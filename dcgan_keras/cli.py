@@ -24,11 +24,12 @@ DEFAULT_LATENT = 100
 DEFAULT_LEARNING_RATE = 2e-3
 DEFAULT_G_FILTERS = 32
 DEFAULT_G_REFINE_BLOCKS = 1
-DEFAULT_D_FILTERS = 24
+DEFAULT_D_FILTERS = 16
 DEFAULT_BETA_1 = 0.0
 DEFAULT_BETA_2 = 0.99
 DEFAULT_R1_WEIGHT = 1.0
 DEFAULT_EMA_DECAY = 0.995
+DEFAULT_COOLDOWN = 0.4
 DEFAULT_MINUTES = 9.0
 
 
@@ -139,6 +140,10 @@ def build_parser():
     train.add_argument("--ema-decay", type=float, default=DEFAULT_EMA_DECAY,
                        help=f"decay of the moving average of the generator's weights that draws the samples and is "
                             f"saved as generator.keras (default {DEFAULT_EMA_DECAY:g}; 0: use the trained weights)")
+    train.add_argument("--cooldown", type=float, default=DEFAULT_COOLDOWN, metavar="SHARE",
+                       help="lower both learning rates in a straight line over this last share of the run (of its "
+                            f"steps, or of --minutes if that comes first), to a tenth at the end (default "
+                            f"{DEFAULT_COOLDOWN:g}; 0: constant rates)")
     train.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
                        help="compile the train step with XLA (default: on, except with --deterministic or "
                             "several GPUs; --no-xla turns it off)")
@@ -256,6 +261,9 @@ def train(args):
         raise UsageError(f"--beta-1 must be in [0, 1), got {args.beta_1}")
     if not 0 <= args.beta_2 < 1:
         raise UsageError(f"--beta-2 must be in [0, 1), got {args.beta_2}")
+    if not 0 <= args.cooldown <= 1:
+        raise UsageError(f"--cooldown must be a share of the run in [0, 1] (0: constant learning rates), "
+                         f"got {args.cooldown}")
     if args.g_refine_blocks < 0:
         raise UsageError(f"--g-refine-blocks must be 0 or more, got {args.g_refine_blocks}")
     if args.quality_every < 0:
@@ -292,7 +300,9 @@ def train(args):
     except ValueError as exc:
         raise UsageError(f"{exc} (use --image-size)") from exc
     policy = acceleration.set_precision(args.mixed_precision)
-    steps_per_epoch = math.ceil(len(images) / args.batch_size)
+    # Whole batches only: a short last batch would be a noisy step for both networks' BatchNorm
+    # and, under XLA, a second compilation of the step.
+    steps_per_epoch = len(images) // args.batch_size
     epochs = args.epochs or max(1, round(args.steps / steps_per_epoch))
 
     settings = {"latent_dim": args.latent_dim, "image_shape": list(image_shape), "upsampling": args.upsampling,
@@ -309,7 +319,7 @@ def train(args):
     run = {**settings, "data": source, "images": len(images), "batch_size": args.batch_size, "epochs": epochs,
            "seed": args.seed, "precision": policy, "xla": args.xla, "learning_rate": args.learning_rate,
            "beta_1": args.beta_1, "beta_2": args.beta_2, "label_smoothing": args.label_smoothing,
-           "r1_weight": args.r1_weight,
+           "r1_weight": args.r1_weight, "cooldown": args.cooldown,
            "deterministic": args.deterministic,
            "steps_per_execution": args.steps_per_execution, "version": __version__}
     write_json(run_file, run)
@@ -323,7 +333,7 @@ def train(args):
         gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
                     g_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
-    dataset = make_dataset(images, args.batch_size, seed=args.seed)
+    dataset = make_dataset(images, args.batch_size, seed=args.seed, drop_remainder=True)
     warnings.filterwarnings("ignore", message=".*shuffle=True. was passed")  # the dataset shuffles itself
 
     mnist_like = image_shape == (28, 28, 1)
@@ -333,10 +343,12 @@ def train(args):
     logger = callbacks.MetricsLogger(out, extra={"run": run})
     # The checkpoint comes after the logger: a kill between their two writes then leaves metrics.json
     # one epoch ahead of the checkpoint, which --resume cuts back, rather than one epoch short.
+    budget = callbacks.TimeBudget(args.minutes) if args.minutes else None
     cbs = [callbacks.StopOnNonFiniteLoss()]
     cbs += [quality] if quality else []
+    if args.cooldown:  # before the logger, which then records each epoch's learning_rate_factor
+        cbs.append(callbacks.LearningRateCooldown(start=1.0 - args.cooldown, final=0.1, budget=budget))
     cbs += [callbacks.SampleGrid(out), logger, checkpoint]
-    budget = callbacks.TimeBudget(args.minutes) if args.minutes else None
     cbs += [budget] if budget else []
     if not args.no_progress:
         cbs.append(callbacks.ProgressBar(epochs, steps_per_epoch))

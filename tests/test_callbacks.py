@@ -158,6 +158,113 @@ def test_time_budget_stops_training(digits):
     assert len(history.history["d_loss"]) == 1
 
 
+def _rates_per_step(gan, images, cooldown, **fit_kwargs):
+    """Fit 64 images in 2 steps an epoch; return the (D, G) learning rates each step ran with."""
+    rates = []
+    record = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: rates.append(
+        (float(gan.d_optimizer.learning_rate), float(gan.g_optimizer.learning_rate))))
+    gan.fit(make_dataset(images[:64], 32), verbose=0, callbacks=[cooldown, record], **fit_kwargs)
+    return np.array(rates)
+
+
+@pytest.fixture
+def cooldown_gan():
+    gan = DCGAN(build_generator(8, base_filters=4), build_discriminator(base_filters=4), seed=0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(0.01), g_optimizer=keras.optimizers.Adam(0.02))
+    return gan
+
+
+def test_cooldown_lowers_both_rates_in_a_straight_line_then_restores_them(cooldown_gan, digits):
+    rates = _rates_per_step(cooldown_gan, digits[0], callbacks.LearningRateCooldown(start=0.5, final=0.1), epochs=4)
+    # 8 steps: progress 0/8 ... 7/8; the rate falls from step 5 (progress 4/8 = start), by 0.9 * (1/8) / 0.5
+    factors = [1.0, 1.0, 1.0, 1.0, 1.0, 0.775, 0.55, 0.325]
+    np.testing.assert_allclose(rates[:, 0], 0.01 * np.array(factors), rtol=1e-5)
+    np.testing.assert_allclose(rates[:, 1], 0.02 * np.array(factors), rtol=1e-5)
+    assert float(cooldown_gan.d_optimizer.learning_rate) == pytest.approx(0.01)
+    assert float(cooldown_gan.g_optimizer.learning_rate) == pytest.approx(0.02)
+
+
+def test_cooldown_of_a_resumed_run_counts_from_its_first_epoch(cooldown_gan, digits):
+    rates = _rates_per_step(cooldown_gan, digits[0], callbacks.LearningRateCooldown(start=0.5, final=0.0), epochs=4,
+                            initial_epoch=2)
+    np.testing.assert_allclose(rates[:, 0], 0.01 * np.array([1.0, 0.75, 0.5, 0.25]), rtol=1e-5)
+
+
+def test_cooldown_starts_from_the_compiled_rates_when_a_checkpoint_restores_cooled_ones(cooldown_gan, digits):
+    # ResumableCheckpoint restores the optimizers (their learning rates too) in on_train_begin,
+    # whatever its place in the list; the cooldown must not take a restored, cooled rate as its start
+    restore = keras.callbacks.LambdaCallback(
+        on_train_begin=lambda logs: cooldown_gan.d_optimizer.learning_rate.assign(0.001))
+    rates = []
+    record = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: rates.append(
+        float(cooldown_gan.d_optimizer.learning_rate)))
+    cooldown_gan.fit(make_dataset(digits[0][:64], 32), epochs=2, verbose=0,
+                     callbacks=[restore, callbacks.LearningRateCooldown(start=0.5, final=0.5), record])
+    np.testing.assert_allclose(rates, [0.01, 0.01, 0.01, 0.0075], rtol=1e-5)
+
+
+def test_cooldown_needs_a_dcgan():
+    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    plain.compile(optimizer="adam", loss="mse")
+    with pytest.raises(TypeError, match="compiled DCGAN"):
+        callbacks.LearningRateCooldown().set_model(plain)
+
+
+class _HalfSpent(callbacks.TimeBudget):
+    def fraction(self):
+        return 0.8
+
+
+def test_cooldown_follows_the_time_budget_when_it_runs_ahead_of_the_steps(cooldown_gan, digits):
+    budget = _HalfSpent(minutes=60)
+    rates = _rates_per_step(cooldown_gan, digits[0], callbacks.LearningRateCooldown(start=0.6, final=0.2, budget=budget),
+                            epochs=4)
+    # time says 80% done from the first step (1 - 0.8 * 0.5 = 0.6); the steps overtake it at 7/8
+    np.testing.assert_allclose(rates[:, 0], 0.01 * np.array([0.6] * 7 + [1 - 0.8 * (7 / 8 - 0.6) / 0.4]),
+                               rtol=1e-5)
+
+
+def test_cooldown_factor_ends_at_final_and_stays_there():
+    cooldown = callbacks.LearningRateCooldown(start=0.6, final=0.1)
+    assert cooldown.factor_at(0.0) == cooldown.factor_at(0.6) == 1.0
+    assert cooldown.factor_at(0.8) == pytest.approx(0.55)
+    assert cooldown.factor_at(1.0) == cooldown.factor_at(1.3) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"start": 1.0}, ValueError, "start"), ({"start": -0.1}, ValueError, "start"),
+    ({"final": 1.5}, ValueError, "final"), ({"final": "0.1"}, ValueError, "final"),
+    ({"budget": 9.0}, TypeError, "TimeBudget"),
+])
+def test_bad_cooldown_settings_are_refused(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        callbacks.LearningRateCooldown(**kwargs)
+
+
+def test_cooldown_refuses_optimizers_with_a_schedule(digits):
+    gan = DCGAN(build_generator(8, base_filters=4), build_discriminator(base_filters=4), seed=0)
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.5)
+    gan.compile(d_optimizer=keras.optimizers.Adam(schedule), g_optimizer=keras.optimizers.Adam(0.01))
+    with pytest.raises(ValueError, match="LearningRateSchedule"):
+        gan.fit(make_dataset(digits[0][:32], 32), epochs=1, verbose=0,
+                callbacks=[callbacks.LearningRateCooldown()])
+
+
+def test_cooldown_sets_the_rate_of_a_loss_scale_optimizer():
+    gan = DCGAN(build_generator(8, base_filters=4), build_discriminator(base_filters=4), seed=0)
+    gan.compile(d_optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01)),
+                g_optimizer=keras.optimizers.Adam(0.01))
+    cooldown = callbacks.LearningRateCooldown(start=0.0, final=0.5)
+    cooldown.set_model(gan)
+    cooldown.set_params({"epochs": 1, "steps": 2})
+    cooldown.on_train_begin()
+    cooldown.on_epoch_begin(0)
+    cooldown.on_train_batch_begin(1)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(0.0075)
+    cooldown.on_train_end()
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(0.01)
+
+
 def test_atomic_files_get_ordinary_permissions(tmp_path):
     import os
     import stat

@@ -44,6 +44,10 @@ def test_train_writes_every_promised_file(trained_run):
         k: TRAINING_DEFAULTS[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")}
     assert run_record["g_refine_blocks"] == TRAINING_DEFAULTS["g_refine_blocks"]
     assert run_record["xla"] is True  # on by default with one device
+    # the learning rates fall over the last 40% of the 10 steps: the second epoch's last step ran at
+    # 1 - 0.9 * (9/10 - 0.6) / 0.4 of them
+    assert run_record["cooldown"] == TRAINING_DEFAULTS["cooldown"] == 0.4
+    np.testing.assert_allclose(metrics["history"]["learning_rate_factor"], [1.0, 0.325], rtol=1e-6)
     gif = Image.open(trained_run / "samples.gif")
     assert gif.n_frames == 2
     grid = np.asarray(Image.open(trained_run / "samples_latest.png"))
@@ -97,6 +101,9 @@ BAD_TRAIN_FLAGS = [
     (["--beta-1", "1"], "--beta-1 must be in [0, 1)"),
     (["--beta-2", "-0.1"], "--beta-2 must be in [0, 1)"),
     (["--g-refine-blocks", "-1"], "--g-refine-blocks must be 0 or more"),
+    (["--cooldown", "1.5"], "--cooldown must be a share of the run in [0, 1]"),
+    (["--cooldown", "-0.1"], "--cooldown must be a share of the run in [0, 1]"),
+    (["--cooldown", "nan"], "--cooldown must be a share of the run in [0, 1]"),
     (["--g-refine-blocks", "one"], "invalid int value: 'one'"),
     (["--deterministic", "--xla"], "--deterministic and --xla do not go together"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
@@ -193,6 +200,7 @@ def test_train_defaults_are_the_training_recipe():
     assert args.minutes == TRAINING_DEFAULTS["minutes"]
     assert args.ema_decay == TRAINING_DEFAULTS["ema_decay"]
     assert args.g_refine_blocks == TRAINING_DEFAULTS["g_refine_blocks"]
+    assert args.cooldown == TRAINING_DEFAULTS["cooldown"]
 
 
 def test_help_describes_every_flag(capsys):
@@ -201,7 +209,7 @@ def test_help_describes_every_flag(capsys):
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
                  "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic", "--minutes",
-                 "--ema-decay", "--g-refine-blocks"):
+                 "--ema-decay", "--g-refine-blocks", "--cooldown"):
         assert flag in text
 
 
@@ -216,9 +224,11 @@ def test_time_budget_stops_early_and_still_scores_the_generator(tmp_path, capsys
 
 
 def test_minutes_zero_lifts_the_time_limit(tmp_path, capsys):
-    status, out, _ = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "2", "--minutes", "0",
+    status, out, _ = run(capsys, "train", "--data", "embedded", "--limit", "150", "--epochs", "2", "--minutes", "0",
                          "--out", str(tmp_path / "run"), "--no-progress", "--no-quality", "--no-xla")
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert json.loads((tmp_path / "run" / "run.json").read_text())["xla"] is False
     assert status == 0 and "stops after" not in out and "stopped by" not in out
     assert metrics["epochs_completed"] == 2 and not metrics["summary"]["stopped_by_time_limit"]
+    # 150 images in batches of 64: two whole batches an epoch, the last 22 images wait for the next shuffle
+    assert "2 epochs of 2 steps" in out and metrics["summary"]["steps"] == 4
