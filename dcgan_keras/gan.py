@@ -15,9 +15,9 @@ __all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_los
 
 #: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (the README
 #: gives the measurements behind it): network widths and the generator's stride-1 blocks at 7x7
-#: (``build_generator(refine_blocks=...)``), batch size, run length (a number of steps,
-#: cut short by a time limit on slower machines), Adam's settings, the weight of the R1 penalty
-#: that keeps D from memorising the 5,000 embedded digits, the decay of the moving average
+#: (``build_generator(refine_blocks=...)``), batch size, run length (a number of steps; the
+#: command line also stops at a time limit, ``minutes``, and notebook 06 trains all the steps),
+#: Adam's settings, the weight of the R1 penalty that keeps D from memorising the 5,000 embedded digits, the decay of the moving average
 #: of G's weights that draws the samples, and the last share of the run over which
 #: ``LearningRateCooldown`` lowers both learning rates to a tenth.
 TRAINING_DEFAULTS = {
