@@ -201,7 +201,7 @@ class CheckpointError(RuntimeError):
 
 
 class ResumableCheckpoint(keras.callbacks.Callback):
-    """Save everything needed to resume after each epoch; restore it when training starts again.
+    """Save everything needed to resume at the end of an epoch; restore it when training starts again.
 
     Saved: both networks (BatchNorm statistics included), both optimizers, the model's
     noise seed generator and the number of completed epochs. The weights go to
@@ -211,17 +211,29 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     checkpoint intact. Restoring sets the epoch ``fit`` starts from, as Keras's
     ``BackupAndRestore`` does, and ``fit`` then runs only the remaining epochs.
 
+    A save takes a few tenths of a second, as much as a few training steps of a small network, so
+    with ``every_seconds`` it happens only at the end of an epoch that finishes at least that long
+    after the previous save (or the start), and at the end of training: a kill then loses at most
+    that much training plus the epoch under way.
+
     Args:
         out_dir: the run's folder.
         resume: restore from an existing checkpoint at the start of training.
+        every_seconds: the least time between two saves (0: after every epoch).
     """
 
-    def __init__(self, out_dir, resume=True):
+    def __init__(self, out_dir, resume=True, every_seconds=0.0):
         super().__init__()
+        if (isinstance(every_seconds, bool) or not isinstance(every_seconds, (int, float))
+                or not every_seconds >= 0):
+            raise ValueError(f"every_seconds must be a number of seconds >= 0, got {every_seconds!r}")
         self.folder = pathlib.Path(out_dir) / "checkpoints"
         self.state_path = self.folder / "state.json"
         self.resume = resume
+        self.every_seconds = float(every_seconds)
         self.restored_epoch = 0
+        self.saved_epoch = None  # the last epoch saved during this fit (counted from 1)
+        self._unsaved = None  # the last epoch finished with finite losses and not saved yet
 
     def read_state(self):
         """The saved state dict, or None when there is no checkpoint."""
@@ -241,6 +253,8 @@ class ResumableCheckpoint(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._saved_at = time.perf_counter()
+        self.saved_epoch = self._unsaved = None
         state = self.read_state() if self.resume else None
         if state is None:
             return
@@ -261,16 +275,30 @@ class ResumableCheckpoint(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if any(not math.isfinite(float(v)) for v in (logs or {}).values() if v is not None):
+            self._unsaved = None
             return  # never replace a good checkpoint with a broken one
+        if time.perf_counter() - self._saved_at >= self.every_seconds:
+            self.save(epoch + 1)
+        else:
+            self._unsaved = epoch + 1
+
+    def on_train_end(self, logs=None):
+        if self._unsaved is not None:  # the last epochs came sooner than every_seconds
+            self.save(self._unsaved)
+
+    def save(self, epoch):
+        """Write the checkpoint of the state after epoch ``epoch`` (counted from 1)."""
         gan = self.model
-        name = f"epoch_{epoch + 1:04d}.weights.h5"
+        name = f"epoch_{epoch:04d}.weights.h5"
         with atomic_path(self.folder / name, suffix=".weights.h5") as tmp:
             gan.save_weights(tmp)
         old = self.read_state() if self.state_path.exists() else None
-        write_json(self.state_path, {"epoch": epoch + 1, "weights": name,
+        write_json(self.state_path, {"epoch": epoch, "weights": name,
                                      "seed_state": np.asarray(gan.seed_generator.state).tolist()})
         if old and old["weights"] != name:
             (self.folder / old["weights"]).unlink(missing_ok=True)
+        self._saved_at = time.perf_counter()
+        self.saved_epoch, self._unsaved = epoch, None
 
 
 class NonFiniteLossError(RuntimeError):
@@ -287,14 +315,17 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
     networks = {"d_loss": "discriminator", "g_loss": "generator"}
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
+        self.epoch, self.checked = epoch, 0  # steps of this epoch already seen finite
 
     def on_train_batch_end(self, batch, logs=None):
+        # With steps_per_execution > 1, fit reports once per call: name the call's steps.
+        steps = f"step {batch + 1}" if batch <= self.checked else f"one of steps {self.checked + 1}-{batch + 1}"
+        self.checked = batch + 1
         for key, network in self.networks.items():
             value = (logs or {}).get(key)
             if value is not None and not math.isfinite(float(value)):
                 raise NonFiniteLossError(
-                    f"the {network} loss ({key}) became {float(value)} at epoch {self.epoch + 1}, step {batch + 1}; "
+                    f"the {network} loss ({key}) became {float(value)} at epoch {self.epoch + 1}, {steps}; "
                     "training stopped and the last good checkpoint was kept. Try a lower learning rate, or resume "
                     "with --resume to retry from that checkpoint")
 
@@ -461,9 +492,11 @@ class ProgressBar(keras.callbacks.Callback):
         self.epoch, self.seen = epoch, 0
 
     def on_train_batch_end(self, batch, logs=None):
+        # With steps_per_execution > 1, fit reports only each call's last step: batch jumps.
+        tens_before = -1 if self.seen == 0 else (self.seen - 1) // 10
         self.bar.update(batch + 1 - self.seen)
         self.seen = batch + 1
-        if logs and batch % 10 == 0:
+        if logs and batch // 10 != tens_before:  # the postfix at most once every ten steps
             shown = {k: f"{float(logs[k]):.3f}" for k in ("d_loss", "g_loss", "d_real", "d_fake") if k in logs}
             self.bar.set_postfix(epoch=self.epoch + 1, **shown, refresh=False)
 

@@ -31,6 +31,8 @@ DEFAULT_R1_WEIGHT = 1.0
 DEFAULT_EMA_DECAY = 0.995
 DEFAULT_COOLDOWN = 0.4
 DEFAULT_MINUTES = 9.0
+DEFAULT_STEPS_PER_EXECUTION = 6  # divides the 78 steps of an epoch of the embedded digits
+DEFAULT_CHECKPOINT_SECONDS = 30.0
 
 
 class UsageError(Exception):
@@ -64,6 +66,16 @@ def minutes_limit(text):
         raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
     if not value >= 0 or not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"must be 0 (no time limit) or a positive number of minutes, got {text}")
+    return value
+
+
+def seconds_interval(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be 0 (after every epoch) or a positive number of seconds, got {text}")
     return value
 
 
@@ -150,13 +162,19 @@ def build_parser():
     train.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"), default="auto",
                        help="'auto' (default): float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions, "
                             "else float32")
-    train.add_argument("--steps-per-execution", type=positive_int, default=1,
-                       help="training steps per tf.function call (default 1)")
+    train.add_argument("--steps-per-execution", type=positive_int, default=DEFAULT_STEPS_PER_EXECUTION,
+                       help="training steps per call of the compiled step, which saves Python's overhead between "
+                            f"steps; callbacks see every Nth step (default {DEFAULT_STEPS_PER_EXECUTION})")
+    train.add_argument("--checkpoint-every", type=seconds_interval, default=DEFAULT_CHECKPOINT_SECONDS,
+                       metavar="SECONDS",
+                       help="save the checkpoint that --resume continues from at the end of an epoch that ends at "
+                            "least this long after the last save, and at the end of the run (default "
+                            f"{DEFAULT_CHECKPOINT_SECONDS:g}; 0: after every epoch)")
     train.add_argument("--quality-every", type=int, default=10,
                        help="measure FID every N epochs and at the end, for 28x28 greyscale data (0: only at the end)")
     train.add_argument("--no-quality", action="store_true", help="skip the FID measurements")
     train.add_argument("--resume", action="store_true",
-                       help="continue the run in --out from its last completed epoch")
+                       help="continue the run in --out from its last checkpoint")
     train.add_argument("--deterministic", action="store_true",
                        help="identical losses and grids for the same seed on the same machine (slower)")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -337,7 +355,7 @@ def train(args):
     warnings.filterwarnings("ignore", message=".*shuffle=True. was passed")  # the dataset shuffles itself
 
     mnist_like = image_shape == (28, 28, 1)
-    checkpoint = callbacks.ResumableCheckpoint(out, resume=args.resume)
+    checkpoint = callbacks.ResumableCheckpoint(out, resume=args.resume, every_seconds=args.checkpoint_every)
     quality = (callbacks.QualityMonitor(every=args.quality_every or 10 ** 9, total_epochs=epochs)
                if mnist_like and not args.no_quality else None)
     logger = callbacks.MetricsLogger(out, extra={"run": run})

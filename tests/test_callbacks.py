@@ -114,6 +114,80 @@ def test_broken_epoch_does_not_replace_the_good_checkpoint(tmp_path, digits):
     assert json.loads((tmp_path / "checkpoints" / "state.json").read_text())["epoch"] == 1
 
 
+class _StateAfterEachEpoch(keras.callbacks.Callback):
+    """Records, after every epoch, which epoch the checkpoint on disk holds (None: none yet)."""
+
+    def __init__(self, folder):
+        super().__init__()
+        self.path, self.seen = folder / "checkpoints" / "state.json", []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seen.append(json.loads(self.path.read_text())["epoch"] if self.path.exists() else None)
+
+
+def test_checkpoint_every_seconds_waits_between_saves_and_saves_the_last_epoch(tmp_path, digits):
+    checkpoint = callbacks.ResumableCheckpoint(tmp_path, every_seconds=3600)
+    spy = _StateAfterEachEpoch(tmp_path)  # after the checkpoint, so it sees each epoch's save
+    small_gan().fit(make_dataset(digits[0][:64], 32), epochs=4, verbose=0, callbacks=[checkpoint, spy])
+    assert spy.seen == [None, None, None, None]  # an hour never passed between two epochs
+    state = json.loads((tmp_path / "checkpoints" / "state.json").read_text())
+    assert state["epoch"] == 4 and checkpoint.saved_epoch == 4  # saved when training ended
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["epoch_0004.weights.h5", "state.json"]
+
+
+def test_checkpoint_every_zero_seconds_saves_after_every_epoch(tmp_path, digits):
+    spy = _StateAfterEachEpoch(tmp_path)
+    small_gan().fit(make_dataset(digits[0][:64], 32), epochs=3, verbose=0,
+                    callbacks=[callbacks.ResumableCheckpoint(tmp_path, every_seconds=0), spy])
+    assert spy.seen == [1, 2, 3]
+
+
+def test_checkpoint_at_the_end_of_training_skips_a_broken_last_epoch(tmp_path, digits):
+    gan = small_gan()
+    checkpoint = callbacks.ResumableCheckpoint(tmp_path, every_seconds=3600)
+    gan.fit(make_dataset(digits[0][:32], 32), epochs=1, verbose=0, callbacks=[checkpoint])
+    checkpoint.on_epoch_end(1, {"d_loss": 1.0, "g_loss": 1.0})  # a good epoch 2, not yet saved
+    checkpoint.on_epoch_end(2, {"d_loss": float("nan"), "g_loss": 1.0})  # then a broken epoch 3
+    checkpoint.on_train_end()
+    assert json.loads((tmp_path / "checkpoints" / "state.json").read_text())["epoch"] == 1
+
+
+@pytest.mark.parametrize("every", [-1, float("nan"), "30", True])
+def test_bad_checkpoint_interval_is_refused(tmp_path, every):
+    with pytest.raises(ValueError, match="every_seconds must be a number of seconds"):
+        callbacks.ResumableCheckpoint(tmp_path, every_seconds=every)
+
+
+def test_nan_loss_with_several_steps_per_call_names_the_call_s_steps():
+    guard = callbacks.StopOnNonFiniteLoss()
+    guard.on_epoch_begin(0)
+    guard.on_train_batch_end(5, {"d_loss": 0.5, "g_loss": 1.0})  # steps 1-6 in one call
+    with pytest.raises(callbacks.NonFiniteLossError, match=r"became nan at epoch 1, one of steps 7-12;"):
+        guard.on_train_batch_end(11, {"d_loss": float("nan"), "g_loss": 1.0})
+
+
+class _FakeBar:
+    def __init__(self):
+        self.n, self.postfixes = 0, []
+
+    def update(self, k):
+        self.n += k
+
+    def set_postfix(self, refresh=False, **shown):
+        self.postfixes.append(shown)
+
+
+@pytest.mark.parametrize("per_call, shown", [(1, 8), (6, 8), (78, 1)])
+def test_progress_bar_counts_every_step_and_shows_losses_every_ten_with_any_steps_per_call(per_call, shown):
+    bar = callbacks.ProgressBar(epochs=1, steps_per_epoch=78)
+    bar.bar = _FakeBar()
+    bar.on_epoch_begin(0)
+    for end in range(per_call - 1, 78, per_call):
+        bar.on_train_batch_end(end, {"d_loss": 1.0, "g_loss": 0.5})
+    assert bar.bar.n == 78
+    assert len(bar.bar.postfixes) == shown  # steps 1, 11, ..., 71 (or the call that holds them)
+
+
 def test_nan_loss_stops_with_network_and_step(digits):
     guard = callbacks.StopOnNonFiniteLoss()
     guard.on_epoch_begin(2)

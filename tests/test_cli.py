@@ -23,10 +23,14 @@ def run(capsys, *argv):
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory):
-    """One short real training run through the CLI: 2 epochs on 320 embedded digits."""
+    """One short real training run through the CLI: 2 epochs on 320 embedded digits.
+
+    One step per call (the default is 6, which an epoch of 5 steps would fit in one call), so
+    that the cooldown sets the rates before every step."""
     out = tmp_path_factory.mktemp("run")
     status = main(["train", "--data", "embedded", "--limit", "320", "--epochs", "2", "--batch-size", "64",
-                   "--out", str(out), "--no-progress", "--quality-every", "0", "--mixed-precision", "float32"])
+                   "--out", str(out), "--no-progress", "--quality-every", "0", "--mixed-precision", "float32",
+                   "--steps-per-execution", "1"])
     assert status == 0
     return out
 
@@ -91,6 +95,9 @@ BAD_TRAIN_FLAGS = [
     (["--minutes", "-1"], "--minutes: must be 0 (no time limit) or a positive number"),
     (["--minutes", "inf"], "--minutes: must be 0 (no time limit) or a positive number"),
     (["--minutes", "soon"], "--minutes: expected a number of minutes"),
+    (["--checkpoint-every", "-5"], "--checkpoint-every: must be 0 (after every epoch) or a positive number"),
+    (["--checkpoint-every", "often"], "--checkpoint-every: expected a number of seconds"),
+    (["--steps-per-execution", "0"], "--steps-per-execution: must be at least 1"),
     (["--mixed-precision", "int8"], "invalid choice: 'int8'"),
     (["--label-smoothing", "0.7"], "--label-smoothing must be in [0, 0.5)"),
     (["--r1-weight", "-1"], "--r1-weight must be 0 or more"),
@@ -198,6 +205,8 @@ def test_train_defaults_are_the_training_recipe():
     assert args.beta_2 == TRAINING_DEFAULTS["beta_2"]
     assert args.r1_weight == TRAINING_DEFAULTS["r1_weight"]
     assert args.minutes == TRAINING_DEFAULTS["minutes"]
+    # not the recipe, which they leave step for step the same: the cost of the steps around it
+    assert (args.steps_per_execution, args.checkpoint_every) == (6, 30.0)
     assert args.ema_decay == TRAINING_DEFAULTS["ema_decay"]
     assert args.g_refine_blocks == TRAINING_DEFAULTS["g_refine_blocks"]
     assert args.cooldown == TRAINING_DEFAULTS["cooldown"]
@@ -209,7 +218,7 @@ def test_help_describes_every_flag(capsys):
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
                  "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic", "--minutes",
-                 "--ema-decay", "--g-refine-blocks", "--cooldown"):
+                 "--ema-decay", "--g-refine-blocks", "--cooldown", "--steps-per-execution", "--checkpoint-every"):
         assert flag in text
 
 

@@ -42,7 +42,9 @@ EPOCHS = 40  # of 4 steps each: long enough that the kill lands mid-run
 
 def test_sigkill_then_resume_loses_at_most_one_epoch(tmp_path):
     out = tmp_path / "run"
-    process = subprocess.Popen([*TRAIN, "--limit", "256", "--epochs", str(EPOCHS), "--out", str(out)], env=_env(),
+    # --checkpoint-every 0: a checkpoint after every epoch (the default waits 30 s between saves)
+    process = subprocess.Popen([*TRAIN, "--limit", "256", "--epochs", str(EPOCHS), "--out", str(out),
+                                "--checkpoint-every", "0"], env=_env(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 240
     while time.time() < deadline and (_state(out) or {}).get("epoch", 0) < 1 and process.poll() is None:
@@ -91,8 +93,10 @@ def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, mo
 
     monkeypatch.setattr(dcgan_keras.gan, "generator_loss", poisoned)
     out = tmp_path / "run"
+    # one step per call, so that the check runs after every step; a checkpoint after every epoch
     status = main(["train", "--data", "embedded", "--limit", "512", "--batch-size", "64", "--epochs", "3",
-                   "--no-progress", "--no-quality", "--out", str(out)])
+                   "--no-progress", "--no-quality", "--out", str(out), "--steps-per-execution", "1",
+                   "--checkpoint-every", "0"])
     err = capsys.readouterr().err
     assert status == 1
     assert "generator loss (g_loss) became nan at epoch 2, step 5" in err
