@@ -207,7 +207,7 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     noise seed generator and the number of completed epochs. The weights go to
     ``checkpoints/epoch_0007.weights.h5`` (written to a temporary file, then renamed),
     then ``checkpoints/state.json`` is switched to point at it (atomically), and only
-    then is the older weights file deleted: a kill at any moment leaves the last good
+    then are the older weights files deleted: a kill at any moment leaves the last good
     checkpoint intact. Restoring sets the epoch ``fit`` starts from, as Keras's
     ``BackupAndRestore`` does, and ``fit`` then runs only the remaining epochs.
 
@@ -292,11 +292,13 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         name = f"epoch_{epoch:04d}.weights.h5"
         with atomic_path(self.folder / name, suffix=".weights.h5") as tmp:
             gan.save_weights(tmp)
-        old = self.read_state() if self.state_path.exists() else None
         write_json(self.state_path, {"epoch": epoch, "weights": name,
                                      "seed_state": np.asarray(gan.seed_generator.state).tolist()})
-        if old and old["weights"] != name:
-            (self.folder / old["weights"]).unlink(missing_ok=True)
+        # Only now remove the other weights: the previous checkpoint's, and any that a kill left
+        # behind between writing its weights and switching state.json to them.
+        for other in self.folder.glob("epoch_*.weights.h5"):
+            if other.name != name:
+                other.unlink(missing_ok=True)
         self._saved_at = time.perf_counter()
         self.saved_epoch, self._unsaved = epoch, None
 

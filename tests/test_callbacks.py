@@ -152,6 +152,16 @@ def test_checkpoint_at_the_end_of_training_skips_a_broken_last_epoch(tmp_path, d
     assert json.loads((tmp_path / "checkpoints" / "state.json").read_text())["epoch"] == 1
 
 
+def test_next_save_removes_weights_that_a_kill_left_without_a_state(tmp_path, digits):
+    gan = small_gan()
+    checkpoint = callbacks.ResumableCheckpoint(tmp_path)
+    gan.fit(make_dataset(digits[0][:32], 32), epochs=1, verbose=0, callbacks=[checkpoint])
+    # a kill after epoch 2's weights were renamed into place but before state.json named them
+    (tmp_path / "checkpoints" / "epoch_0002.weights.h5").write_bytes(b"complete, but never named")
+    checkpoint.save(3)
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["epoch_0003.weights.h5", "state.json"]
+
+
 @pytest.mark.parametrize("every", [-1, float("nan"), "30", True])
 def test_bad_checkpoint_interval_is_refused(tmp_path, every):
     with pytest.raises(ValueError, match="every_seconds must be a number of seconds"):
