@@ -59,24 +59,23 @@ def positive_float(text):
     return value
 
 
-def minutes_limit(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
-    if not value >= 0 or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be 0 (no time limit) or a positive number of minutes, got {text}")
-    return value
+def _zero_or_positive(unit, zero_means):
+    """An argparse type: 0 (which means ``zero_means``) or a positive, finite number of ``unit``."""
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of {unit}, got {text!r}") from None
+        if not value >= 0 or not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be 0 ({zero_means}) or a positive number of {unit}, got {text}")
+        return value
+
+    return parse
 
 
-def seconds_interval(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value >= 0 or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be 0 (after every epoch) or a positive number of seconds, got {text}")
-    return value
+minutes_limit = _zero_or_positive("minutes", "no time limit")
+seconds_interval = _zero_or_positive("seconds", "after every epoch")
 
 
 def data_source(text):
