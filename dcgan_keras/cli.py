@@ -358,8 +358,8 @@ def train(args):
     quality = (callbacks.QualityMonitor(every=args.quality_every or 10 ** 9, total_epochs=epochs)
                if mnist_like and not args.no_quality else None)
     logger = callbacks.MetricsLogger(out, extra={"run": run})
-    # The checkpoint comes after the logger: a kill between their two writes then leaves metrics.json
-    # one epoch ahead of the checkpoint, which --resume cuts back, rather than one epoch short.
+    # The checkpoint comes after the logger: metrics.json is then never behind the checkpoint, only
+    # ahead of it (after a kill, by the epochs since the last save), and --resume cuts it back.
     budget = callbacks.TimeBudget(args.minutes) if args.minutes else None
     cbs = [callbacks.StopOnNonFiniteLoss()]
     cbs += [quality] if quality else []
