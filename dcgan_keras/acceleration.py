@@ -1,8 +1,9 @@
 """Precision, devices and distribution: the switches that make training faster where the hardware allows.
 
-- :func:`set_precision` picks a Keras dtype policy: ``mixed_bfloat16`` on CPUs with
-  bfloat16 instructions (AVX512_BF16 or AMX) and ``mixed_float16`` on GPUs; the
-  networks keep their outputs and the losses in float32.
+- :func:`set_precision` picks a Keras dtype policy: ``mixed_float16`` on GPUs,
+  ``mixed_bfloat16`` on CPUs with bfloat16 instructions (AVX512_BF16 or AMX) when the step
+  is not compiled with XLA, float32 otherwise; the networks keep their outputs and the
+  losses in float32.
 - :func:`get_strategy` returns ``tf.distribute.MirroredStrategy`` over the visible GPUs
   (or over given devices), else the default strategy.
 """
@@ -38,11 +39,15 @@ def gpus():
     return tf.config.list_physical_devices("GPU")
 
 
-def resolve_precision(precision="auto"):
+def resolve_precision(precision="auto", xla=True):
     """The dtype policy name for ``precision``.
 
-    ``"auto"`` means ``mixed_float16`` with a GPU, ``mixed_bfloat16`` on a CPU with
-    bfloat16 instructions, and ``float32`` otherwise.
+    ``"auto"`` means ``mixed_float16`` with a GPU; on a CPU, ``mixed_bfloat16`` when it has
+    bfloat16 instructions and the step is not compiled with XLA (``xla=False``), else
+    ``float32``: on a 2-core CPU with AMX the default recipe's step ran slower in bfloat16
+    under XLA than in float32 under XLA (the README's speed section has the figures), and
+    float32 keeps the arithmetic the recipe was tuned in. ``xla`` defaults to on, as
+    ``train`` and notebook 06 compile the step.
 
     Example:
         >>> resolve_precision("float32")
@@ -53,13 +58,16 @@ def resolve_precision(precision="auto"):
     if precision == "auto":
         if gpus():
             return "mixed_float16"
-        return "mixed_bfloat16" if cpu_has_bf16() else "float32"
+        return "mixed_bfloat16" if cpu_has_bf16() and not xla else "float32"
     return {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}[precision]
 
 
-def set_precision(precision="auto"):
-    """Set Keras's global dtype policy (build models afterwards) and return its name."""
-    policy = resolve_precision(precision)
+def set_precision(precision="auto", xla=True):
+    """Set Keras's global dtype policy (build models afterwards) and return its name.
+
+    ``xla`` says whether the step will be compiled with XLA (see :func:`resolve_precision`).
+    """
+    policy = resolve_precision(precision, xla=xla)
     keras.config.set_dtype_policy(policy)
     return policy
 

@@ -159,8 +159,8 @@ def build_parser():
                        help="compile the train step with XLA (default: on, except with --deterministic or "
                             "several GPUs; --no-xla turns it off)")
     train.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"), default="auto",
-                       help="'auto' (default): float16 on a GPU, bfloat16 on a CPU with bfloat16 instructions, "
-                            "else float32")
+                       help="'auto' (default): float16 on a GPU; on a CPU, bfloat16 with --no-xla if it has "
+                            "bfloat16 instructions, else float32")
     train.add_argument("--steps-per-execution", type=positive_int, default=DEFAULT_STEPS_PER_EXECUTION,
                        help="training steps per call of the compiled step, which saves Python's overhead between "
                             f"steps; callbacks see every Nth step (default {DEFAULT_STEPS_PER_EXECUTION})")
@@ -316,7 +316,7 @@ def train(args):
         upsampling_plan(image_shape)
     except ValueError as exc:
         raise UsageError(f"{exc} (use --image-size)") from exc
-    policy = acceleration.set_precision(args.mixed_precision)
+    policy = acceleration.set_precision(args.mixed_precision, xla=args.xla)
     # Whole batches only: a short last batch would be a noisy step for both networks' BatchNorm
     # and, under XLA, a second compilation of the step.
     steps_per_epoch = len(images) // args.batch_size
