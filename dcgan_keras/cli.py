@@ -30,6 +30,7 @@ DEFAULT_BETA_2 = 0.99
 DEFAULT_R1_WEIGHT = 1.0
 DEFAULT_EMA_DECAY = 0.995
 DEFAULT_COOLDOWN = 0.4
+DEFAULT_COOLDOWN_FINAL = 0.1
 DEFAULT_MINUTES = 9.0
 DEFAULT_STEPS_PER_EXECUTION = 6  # divides the 78 steps of an epoch of the embedded digits
 DEFAULT_CHECKPOINT_SECONDS = 30.0
@@ -153,8 +154,11 @@ def build_parser():
                             f"saved as generator.keras (default {DEFAULT_EMA_DECAY:g}; 0: use the trained weights)")
     train.add_argument("--cooldown", type=float, default=DEFAULT_COOLDOWN, metavar="SHARE",
                        help="lower both learning rates in a straight line over this last share of the run (of its "
-                            f"steps, or of --minutes if that comes first), to a tenth at the end (default "
+                            f"steps, or of --minutes if that comes first), to --cooldown-final at the end (default "
                             f"{DEFAULT_COOLDOWN:g}; 0: constant rates)")
+    train.add_argument("--cooldown-final", type=float, default=DEFAULT_COOLDOWN_FINAL, metavar="SHARE",
+                       help="the learning rates at the end of the cooldown, as a share of --learning-rate "
+                            f"(default {DEFAULT_COOLDOWN_FINAL:g})")
     train.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
                        help="compile the train step with XLA (default: on, except with --deterministic or "
                             "several GPUs; --no-xla turns it off)")
@@ -189,6 +193,9 @@ def build_parser():
     evaluate.add_argument("generator", help="a generator saved as .keras, making 28x28x1 images")
     evaluate.add_argument("--n", type=positive_int, default=1000, help="samples to score (default 1000)")
     evaluate.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
+    evaluate.add_argument("--draws", type=positive_int, default=1,
+                          help="score this many independent sets of --n samples and print the mean FID and its "
+                               "spread (default 1); one set's FID moves by about a tenth from draw to draw")
 
     bench = commands.add_parser("benchmark", help="measure training throughput, or quality against time")
     bench.add_argument("--batch-sizes", type=positive_int, nargs="+", default=[64, 128, 256])
@@ -281,6 +288,8 @@ def train(args):
     if not 0 <= args.cooldown <= 1:
         raise UsageError(f"--cooldown must be a share of the run in [0, 1] (0: constant learning rates), "
                          f"got {args.cooldown}")
+    if not 0 <= args.cooldown_final <= 1:
+        raise UsageError(f"--cooldown-final must be a share of the learning rate in [0, 1], got {args.cooldown_final}")
     if args.g_refine_blocks < 0:
         raise UsageError(f"--g-refine-blocks must be 0 or more, got {args.g_refine_blocks}")
     if args.quality_every < 0:
@@ -336,7 +345,7 @@ def train(args):
     run = {**settings, "data": source, "images": len(images), "batch_size": args.batch_size, "epochs": epochs,
            "seed": args.seed, "precision": policy, "xla": args.xla, "learning_rate": args.learning_rate,
            "beta_1": args.beta_1, "beta_2": args.beta_2, "label_smoothing": args.label_smoothing,
-           "r1_weight": args.r1_weight, "cooldown": args.cooldown,
+           "r1_weight": args.r1_weight, "cooldown": args.cooldown, "cooldown_final": args.cooldown_final,
            "deterministic": args.deterministic,
            "steps_per_execution": args.steps_per_execution, "version": __version__}
     write_json(run_file, run)
@@ -364,7 +373,7 @@ def train(args):
     cbs = [callbacks.StopOnNonFiniteLoss()]
     cbs += [quality] if quality else []
     if args.cooldown:  # before the logger, which then records each epoch's learning_rate_factor
-        cbs.append(callbacks.LearningRateCooldown(start=1.0 - args.cooldown, final=0.1, budget=budget))
+        cbs.append(callbacks.LearningRateCooldown(start=1.0 - args.cooldown, final=args.cooldown_final, budget=budget))
     cbs += [callbacks.SampleGrid(out), logger, checkpoint]
     cbs += [budget] if budget else []
     if not args.no_progress:
@@ -475,9 +484,23 @@ def evaluate(args):
     from dcgan_keras.gan import generate_from_noise
     from dcgan_keras.metrics import quality_report
 
-    z = np.random.default_rng(args.seed).standard_normal((args.n, generator.input_shape[-1])).astype(np.float32)
-    report = quality_report(generate_from_noise(generator, z))
-    print(json.dumps(report, indent=2))
+    rng = np.random.default_rng(args.seed)  # the first draw is the one a single draw scores
+    reports = [quality_report(generate_from_noise(
+        generator, rng.standard_normal((args.n, generator.input_shape[-1])).astype(np.float32)))
+        for _ in range(args.draws)]
+    if args.draws == 1:
+        print(json.dumps(reports[0], indent=2))
+        return 0
+    fids = np.array([r["fid"] for r in reports])
+    counts = np.sum([r["class_counts"] for r in reports], axis=0)
+    total = args.draws * args.n
+    print(json.dumps({
+        "draws": args.draws, "n": args.n, "fid": float(fids.mean()), "fid_sd": float(fids.std(ddof=1)),
+        "fid_per_draw": [float(f) for f in fids],
+        "inception_score": float(np.mean([r["inception_score"] for r in reports])),
+        "class_counts": [int(c) for c in counts], "min_class_fraction": float(counts.min() / total),
+        "classes_covered": int(np.sum(counts >= 0.05 * total)),
+        "classes_covered_fewest": min(r["classes_covered"] for r in reports)}, indent=2))
     return 0
 
 

@@ -72,6 +72,22 @@ def test_evaluate_prints_the_quality_figures(trained_run, capsys):
     assert sum(report["class_counts"]) == 200
 
 
+def test_evaluate_several_draws_reports_the_mean_and_spread(trained_run, capsys):
+    path = str(trained_run / "generator.keras")
+    _, single, _ = run(capsys, "evaluate", path, "--n", "200", "--seed", "3")
+    status, out, _ = run(capsys, "evaluate", path, "--n", "200", "--seed", "3", "--draws", "3")
+    report, first = json.loads(out), json.loads(single)
+    assert status == 0 and report["draws"] == 3 and len(report["fid_per_draw"]) == 3
+    assert report["fid_per_draw"][0] == pytest.approx(first["fid"])  # the first draw is the single draw
+    assert len(set(report["fid_per_draw"])) == 3  # independent noise in each draw
+    assert report["fid"] == pytest.approx(np.mean(report["fid_per_draw"]))
+    assert report["fid_sd"] == pytest.approx(np.std(report["fid_per_draw"], ddof=1))
+    assert sum(report["class_counts"]) == 600
+    assert report["classes_covered"] == sum(c >= 0.05 * 600 for c in report["class_counts"])
+    status, _, err = run(capsys, "evaluate", path, "--draws", "0")
+    assert status == 2 and "--draws" in err
+
+
 def test_existing_run_needs_resume(trained_run, capsys):
     status, _, err = run(capsys, "train", "--data", "embedded", "--epochs", "1", "--out", str(trained_run))
     assert status == 2 and "pass --resume" in err and len(err.strip().splitlines()) == 1
@@ -111,6 +127,9 @@ BAD_TRAIN_FLAGS = [
     (["--cooldown", "1.5"], "--cooldown must be a share of the run in [0, 1]"),
     (["--cooldown", "-0.1"], "--cooldown must be a share of the run in [0, 1]"),
     (["--cooldown", "nan"], "--cooldown must be a share of the run in [0, 1]"),
+    (["--cooldown-final", "1.5"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
+    (["--cooldown-final", "-0.1"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
+    (["--cooldown-final", "nan"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
     (["--g-refine-blocks", "one"], "invalid int value: 'one'"),
     (["--deterministic", "--xla"], "--deterministic and --xla do not go together"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
@@ -218,7 +237,8 @@ def test_help_describes_every_flag(capsys):
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
                  "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic", "--minutes",
-                 "--ema-decay", "--g-refine-blocks", "--cooldown", "--steps-per-execution", "--checkpoint-every"):
+                 "--ema-decay", "--g-refine-blocks", "--cooldown", "--cooldown-final", "--steps-per-execution",
+                 "--checkpoint-every"):
         assert flag in text
 
 
