@@ -195,7 +195,7 @@ def build_parser():
     evaluate.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
     evaluate.add_argument("--draws", type=positive_int, default=1,
                           help="score this many independent sets of --n samples and print the mean FID and its "
-                               "spread (default 1); one set's FID moves by about a tenth from draw to draw")
+                               "spread (default 1); one set's FID moves by a tenth or two from draw to draw")
 
     bench = commands.add_parser("benchmark", help="measure training throughput, or quality against time")
     bench.add_argument("--batch-sizes", type=positive_int, nargs="+", default=[64, 128, 256])
