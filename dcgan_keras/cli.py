@@ -139,7 +139,11 @@ def build_parser():
     train.add_argument("--d-filters", type=positive_int, default=DEFAULT_D_FILTERS,
                        help=f"discriminator width: channels of its first block (default {DEFAULT_D_FILTERS})")
     train.add_argument("--learning-rate", type=positive_float, default=DEFAULT_LEARNING_RATE,
-                       help=f"Adam learning rate of both networks (default {DEFAULT_LEARNING_RATE:g})")
+                       help=f"Adam learning rate of both networks, or of the generator alone when --d-learning-rate "
+                            f"is given (default {DEFAULT_LEARNING_RATE:g})")
+    train.add_argument("--d-learning-rate", type=positive_float, default=None,
+                       help="the discriminator's own learning rate, when it should differ from the generator's "
+                            "(default: --learning-rate for both)")
     train.add_argument("--beta-1", type=float, default=DEFAULT_BETA_1,
                        help=f"Adam beta_1, its momentum (default {DEFAULT_BETA_1:g}; the DCGAN paper used 0.5)")
     train.add_argument("--beta-2", type=float, default=DEFAULT_BETA_2,
@@ -267,6 +271,15 @@ def _load_images(args):
 MODEL_SETTINGS = ("latent_dim", "image_shape", "upsampling", "g_filters", "g_refine_blocks", "d_filters", "ema_decay")
 
 
+def optimizers(args):
+    """The discriminator's and the generator's Adam, from the parsed ``train`` flags."""
+    from dcgan_keras.gan import default_optimizer
+
+    d_rate = args.d_learning_rate or args.learning_rate
+    return (default_optimizer(d_rate, args.beta_1, args.beta_2),
+            default_optimizer(args.learning_rate, args.beta_1, args.beta_2))
+
+
 def train(args):
     from dcgan_keras.files import check_writable_dir, remove_temporaries, write_json
 
@@ -305,7 +318,7 @@ def train(args):
     from dcgan_keras import acceleration, callbacks
     from dcgan_keras.data import make_dataset
     from dcgan_keras.determinism import set_deterministic
-    from dcgan_keras.gan import DCGAN, default_optimizer
+    from dcgan_keras.gan import DCGAN
     from dcgan_keras.models import build_discriminator, build_generator, upsampling_plan
 
     if args.deterministic:
@@ -344,6 +357,7 @@ def train(args):
                              + ", ".join(f"{k} was {saved.get(k)} now {settings[k]}" for k in different))
     run = {**settings, "data": source, "images": len(images), "batch_size": args.batch_size, "epochs": epochs,
            "seed": args.seed, "precision": policy, "xla": args.xla, "learning_rate": args.learning_rate,
+           "d_learning_rate": args.d_learning_rate or args.learning_rate,
            "beta_1": args.beta_1, "beta_2": args.beta_2, "label_smoothing": args.label_smoothing,
            "r1_weight": args.r1_weight, "cooldown": args.cooldown, "cooldown_final": args.cooldown_final,
            "deterministic": args.deterministic,
@@ -356,8 +370,8 @@ def train(args):
                     build_discriminator(image_shape, args.d_filters),
                     label_smoothing=args.label_smoothing, r1_weight=args.r1_weight, ema_decay=args.ema_decay,
                     seed=args.seed)
-        gan.compile(d_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
-                    g_optimizer=default_optimizer(args.learning_rate, args.beta_1, args.beta_2),
+        d_optimizer, g_optimizer = optimizers(args)
+        gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer,
                     jit_compile=bool(args.xla), steps_per_execution=args.steps_per_execution)
     dataset = make_dataset(images, args.batch_size, seed=args.seed, drop_remainder=True)
     warnings.filterwarnings("ignore", message=".*shuffle=True. was passed")  # the dataset shuffles itself

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dcgan_keras.cli import build_parser, main
+from dcgan_keras.cli import build_parser, main, optimizers
 from dcgan_keras.gan import TRAINING_DEFAULTS
 
 
@@ -47,6 +47,7 @@ def test_train_writes_every_promised_file(trained_run):
     assert {k: run_record[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")} == {
         k: TRAINING_DEFAULTS[k] for k in ("learning_rate", "beta_1", "beta_2", "r1_weight")}
     assert run_record["g_refine_blocks"] == TRAINING_DEFAULTS["g_refine_blocks"]
+    assert run_record["d_learning_rate"] == run_record["learning_rate"]
     assert run_record["xla"] is True  # on by default with one device
     # the learning rates fall over the last 40% of the 10 steps: the second epoch's last step ran at
     # 1 - 0.9 * (9/10 - 0.6) / 0.4 of them
@@ -130,6 +131,8 @@ BAD_TRAIN_FLAGS = [
     (["--cooldown-final", "1.5"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
     (["--cooldown-final", "-0.1"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
     (["--cooldown-final", "nan"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
+    (["--d-learning-rate", "0"], "--d-learning-rate: must be a positive number"),
+    (["--d-learning-rate", "fast"], "--d-learning-rate: expected a number"),
     (["--g-refine-blocks", "one"], "invalid int value: 'one'"),
     (["--deterministic", "--xla"], "--deterministic and --xla do not go together"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
@@ -229,6 +232,17 @@ def test_train_defaults_are_the_training_recipe():
     assert args.ema_decay == TRAINING_DEFAULTS["ema_decay"]
     assert args.g_refine_blocks == TRAINING_DEFAULTS["g_refine_blocks"]
     assert args.cooldown == TRAINING_DEFAULTS["cooldown"]
+    d_optimizer, g_optimizer = optimizers(args)  # one learning rate for both networks unless asked
+    assert float(d_optimizer.learning_rate) == float(g_optimizer.learning_rate) == pytest.approx(
+        TRAINING_DEFAULTS["learning_rate"])
+
+
+def test_d_learning_rate_sets_the_discriminators_rate_only():
+    args = build_parser().parse_args(["train", "--learning-rate", "1e-3", "--d-learning-rate", "4e-3"])
+    d_optimizer, g_optimizer = optimizers(args)
+    assert float(d_optimizer.learning_rate) == pytest.approx(4e-3)
+    assert float(g_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert (d_optimizer.beta_2, g_optimizer.beta_2) == (TRAINING_DEFAULTS["beta_2"],) * 2
 
 
 def test_help_describes_every_flag(capsys):
@@ -237,7 +251,7 @@ def test_help_describes_every_flag(capsys):
     text = capsys.readouterr().out
     for flag in ("--epochs", "--batch-size", "--latent-dim", "--data", "--out", "--seed", "--xla", "--r1-weight",
                  "--beta-1", "--beta-2", "--mixed-precision", "--resume", "--deterministic", "--minutes",
-                 "--ema-decay", "--g-refine-blocks", "--cooldown", "--cooldown-final", "--steps-per-execution",
+                 "--ema-decay", "--g-refine-blocks", "--cooldown", "--cooldown-final", "--d-learning-rate", "--steps-per-execution",
                  "--checkpoint-every"):
         assert flag in text
 
