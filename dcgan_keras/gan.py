@@ -13,7 +13,7 @@ import tensorflow as tf
 
 __all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
 
-#: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (the README
+#: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (docs/recipe.md
 #: gives the measurements behind it): network widths and the generator's stride-1 blocks at 7x7
 #: (``build_generator(refine_blocks=...)``), batch size, run length (a number of steps; the
 #: command line also stops at a time limit, ``minutes``, and notebook 06 trains all the steps),
