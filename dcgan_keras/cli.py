@@ -250,9 +250,11 @@ def _load_images(args):
             images = data.load_image_folder(args.data, size, args.channels or 3)
             source = str(args.data)
         else:
-            if args.image_size and tuple(args.image_size) != (28, 28) or args.channels == 3:
-                raise UsageError("MNIST digits are 28x28 greyscale; --image-size and --channels apply to folders")
-            images, _ = data.load_mnist(args.data)
+            with warnings.catch_warnings(record=True) as caught:  # the fallback notice, as one plain line
+                warnings.simplefilter("always", UserWarning)
+                images, _ = data.load_mnist(args.data)
+            for notice in caught:
+                print(f"note: {notice.message}", file=sys.stderr, flush=True)
             source = "embedded" if len(images) == 5000 else "full"
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         raise UsageError(str(exc)) from exc
@@ -307,6 +309,9 @@ def train(args):
         raise UsageError(f"--g-refine-blocks must be 0 or more, got {args.g_refine_blocks}")
     if args.quality_every < 0:
         raise UsageError(f"--quality-every must be 0 or more, got {args.quality_every}")
+    if not isinstance(args.data, pathlib.Path) and (
+            args.image_size and tuple(args.image_size) != (28, 28) or args.channels == 3):
+        raise UsageError("MNIST digits are 28x28 greyscale; --image-size and --channels apply to folders")
     remove_temporaries(out)  # half-written files of a run that was killed
     has_checkpoint = (out / "checkpoints" / "state.json").exists()
     if has_checkpoint and not args.resume:
@@ -433,7 +438,7 @@ def train(args):
     for name, what in (("samples_latest.png", "the last grid of samples"), ("samples.gif", "the grids, animated"),
                        ("samples/", "one grid per epoch"), ("losses.png", "loss curves"),
                        ("metrics.json", "losses and quality per epoch"), ("generator.keras", "the generator"),
-                       ("checkpoints/", "what --resume continues from")):
+                       ("run.json", "the run's settings"), ("checkpoints/", "what --resume continues from")):
         print(f"  {name:<20} {what}")
     return 0
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dcgan_keras.cli import build_parser, main, optimizers
+from dcgan_keras.cli import _load_images, build_parser, main, optimizers
 from dcgan_keras.gan import TRAINING_DEFAULTS
 
 
@@ -94,6 +94,11 @@ def test_existing_run_needs_resume(trained_run, capsys):
     assert status == 2 and "pass --resume" in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_bad_flag_is_named_before_the_earlier_run(trained_run, capsys):
+    status, _, err = run(capsys, "train", "--out", str(trained_run), "--image-size", "30", "30")
+    assert status == 2 and "MNIST digits are 28x28 greyscale" in err and "checkpoint" not in err
+
+
 def test_resume_with_other_model_settings_is_refused(trained_run, capsys):
     status, _, err = run(capsys, "train", "--data", "embedded", "--epochs", "3", "--out", str(trained_run), "--resume",
                          "--latent-dim", "32")
@@ -136,6 +141,8 @@ BAD_TRAIN_FLAGS = [
     (["--g-refine-blocks", "one"], "invalid int value: 'one'"),
     (["--deterministic", "--xla"], "--deterministic and --xla do not go together"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
+    (["--image-size", "30", "30"], "MNIST digits are 28x28 greyscale"),
+    (["--data", "embedded", "--channels", "3"], "MNIST digits are 28x28 greyscale"),
 ]
 
 
@@ -235,6 +242,20 @@ def test_train_defaults_are_the_training_recipe():
     d_optimizer, g_optimizer = optimizers(args)  # one learning rate for both networks unless asked
     assert float(d_optimizer.learning_rate) == float(g_optimizer.learning_rate) == pytest.approx(
         TRAINING_DEFAULTS["learning_rate"])
+
+
+def test_mnist_fallback_is_one_plain_note(monkeypatch, capsys, recwarn):
+    from dcgan_keras import data
+
+    def no_network(timeout=None):
+        raise RuntimeError("full MNIST could not be downloaded (no network)")
+
+    monkeypatch.setattr(data, "load_full_mnist", no_network)
+    images, source = _load_images(build_parser().parse_args(["train", "--data", "auto"]))
+    assert (images.shape, source) == ((5000, 28, 28, 1), "embedded")
+    err = capsys.readouterr().err
+    assert err == "note: full MNIST could not be downloaded (no network); using the 5,000 embedded MNIST digits instead\n"
+    assert not [w for w in recwarn if "MNIST" in str(w.message)]  # not also shown as a warning with a source line
 
 
 def test_d_learning_rate_sets_the_discriminators_rate_only():
