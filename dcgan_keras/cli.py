@@ -241,6 +241,11 @@ def main(argv=None):
     return 0
 
 
+def _count(n, noun):
+    """``1 epoch``, ``2 epochs``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _load_images(args):
     from dcgan_keras import data
 
@@ -398,7 +403,7 @@ def train(args):
     if not args.no_progress:
         cbs.append(callbacks.ProgressBar(epochs, steps_per_epoch))
 
-    print(f"training on {len(images)} images ({source}) of shape {image_shape}: {epochs} epochs of "
+    print(f"training on {len(images)} images ({source}) of shape {image_shape}: {_count(epochs, 'epoch')} of "
           f"{steps_per_epoch} steps, batch {args.batch_size}, {policy}{', XLA' if args.xla else ''}"
           + (f"; stops after {args.minutes:g} minutes if not done by then" if budget else ""), flush=True)
     started = time.perf_counter()
@@ -425,7 +430,7 @@ def train(args):
         summary["quality"] = quality.last
     logger.write(plot=False, summary=summary)  # on_train_end drew the final curves
 
-    print(f"\ntrained {done} epochs ({done * steps_per_epoch} steps) in {seconds / 60:.1f} min" + (
+    print(f"\ntrained {_count(done, 'epoch')} ({_count(done * steps_per_epoch, 'step')}) in {seconds / 60:.1f} min" + (
         f" (resumed after epoch {checkpoint.restored_epoch})" if checkpoint.restored_epoch else ""))
     if budget and budget.stopped and done < epochs:
         print(f"stopped by the {args.minutes:g}-minute limit before epoch {done + 1} of {epochs}: "

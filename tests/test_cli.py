@@ -281,7 +281,7 @@ def test_time_budget_stops_early_and_still_scores_the_generator(tmp_path, capsys
     status, out, _ = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "5",
                          "--minutes", "0.0001", "--out", str(tmp_path / "run"), "--no-progress")
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    assert status == 0 and "trained 1 epochs" in out and "quality: FID" in out
+    assert status == 0 and "trained 1 epoch (" in out and "quality: FID" in out
     assert metrics["epochs_completed"] == 1 and np.isfinite(metrics["summary"]["quality"]["fid"])
     assert metrics["summary"]["stopped_by_time_limit"] and metrics["summary"]["steps"] == 2
     assert "stopped by the 0.0001-minute limit before epoch 2 of 5" in out
