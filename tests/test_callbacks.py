@@ -1,3 +1,4 @@
+import io
 import json
 
 import keras
@@ -196,6 +197,38 @@ def test_progress_bar_counts_every_step_and_shows_losses_every_ten_with_any_step
         bar.on_train_batch_end(end, {"d_loss": 1.0, "g_loss": 0.5})
     assert bar.bar.n == 78
     assert len(bar.bar.postfixes) == shown  # steps 1, 11, ..., 71 (or the call that holds them)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_writes_plain_lines_to_a_log(digits):
+    log = io.StringIO()  # not a terminal: a redrawn bar would leave a carriage return per update
+    bar = callbacks.ProgressBar(epochs=3, steps_per_epoch=2, file=log, log_seconds=0)
+    small_gan().fit(make_dataset(digits[0][:64], 32), epochs=3, verbose=0, callbacks=[bar])
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue()
+    assert [line.split(",")[:2] for line in lines] == [["epoch 1/3", " step 2/6 (33%)"],
+                                                      ["epoch 2/3", " step 4/6 (67%)"],
+                                                      ["epoch 3/3", " step 6/6 (100%)"]]
+    assert all(" elapsed, d_loss " in line and ", d_fake " in line for line in lines)
+
+
+def test_progress_bar_in_a_log_skips_epochs_within_log_seconds_but_shows_the_last(digits):
+    log = io.StringIO()
+    bar = callbacks.ProgressBar(epochs=4, steps_per_epoch=2, file=log, log_seconds=3600)
+    small_gan().fit(make_dataset(digits[0][:64], 32), epochs=4, verbose=0, callbacks=[bar])
+    assert [line.split(",")[0] for line in log.getvalue().splitlines()] == ["epoch 1/4", "epoch 4/4"]
+
+
+def test_progress_bar_redraws_in_a_terminal(digits):
+    terminal = _Terminal()
+    bar = callbacks.ProgressBar(epochs=2, steps_per_epoch=2, file=terminal)
+    small_gan().fit(make_dataset(digits[0][:64], 32), epochs=2, verbose=0, callbacks=[bar])
+    assert bar.bar is not None and bar.bar.n == 4
+    assert "\r" in terminal.getvalue() and "4/4" in terminal.getvalue()
 
 
 def test_nan_loss_stops_with_network_and_step(digits):
