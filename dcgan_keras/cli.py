@@ -184,7 +184,8 @@ def build_parser():
                        help="continue the run in --out from its last checkpoint")
     train.add_argument("--deterministic", action="store_true",
                        help="identical losses and grids for the same seed on the same machine (slower)")
-    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument("--no-progress", action="store_true",
+                       help="no progress bar (nor, in a log file, its line every 30 seconds)")
 
     sample = commands.add_parser("sample", help="write a grid of samples from a saved generator")
     sample.add_argument("generator", help="a generator saved as .keras (for example runs/dcgan/generator.keras)")
