@@ -20,7 +20,7 @@ from dcgan_keras import __version__
 # the command line does not have to import TensorFlow.
 DEFAULT_STEPS = 12000
 DEFAULT_BATCH = 64
-DEFAULT_LATENT = 100
+DEFAULT_LATENT = 32
 DEFAULT_LEARNING_RATE = 2e-3
 DEFAULT_G_FILTERS = 32
 DEFAULT_G_REFINE_BLOCKS = 1

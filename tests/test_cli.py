@@ -101,8 +101,8 @@ def test_a_bad_flag_is_named_before_the_earlier_run(trained_run, capsys):
 
 def test_resume_with_other_model_settings_is_refused(trained_run, capsys):
     status, _, err = run(capsys, "train", "--data", "embedded", "--epochs", "3", "--out", str(trained_run), "--resume",
-                         "--latent-dim", "32")
-    assert status == 2 and "latent_dim was 100 now 32" in err
+                         "--latent-dim", "100")
+    assert status == 2 and "latent_dim was 32 now 100" in err
 
 
 BAD_TRAIN_FLAGS = [
