@@ -204,7 +204,7 @@ def test_sample_errors(tmp_path, capsys, trained_run):
     status, _, err = run(capsys, "sample", str(trained_run / "generator.keras"), "--n", "0")
     assert status == 2 and "--n must be at least 1" in err
     status, _, err = run(capsys, "sample", str(trained_run / "generator.keras"), "--latent-dim", "64")
-    assert status == 2 and "built for latent size 100, not 64" in err
+    assert status == 2 and "built for latent size 32, not 64" in err
 
 
 def test_a_discriminator_is_not_a_generator(tmp_path, capsys):
