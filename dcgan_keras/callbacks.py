@@ -16,10 +16,10 @@ import keras
 import numpy as np
 
 from dcgan_keras.files import atomic_path, write_json
+from dcgan_keras.images import make_gif, save_png
 
 __all__ = [
     "SampleGrid",
-    "make_gif",
     "MetricsLogger",
     "ResumableCheckpoint",
     "NonFiniteLossError",
@@ -30,15 +30,6 @@ __all__ = [
     "ProgressBar",
     "CheckpointError",
 ]
-
-
-def _save_png(array, path):
-    from PIL import Image
-
-    array = np.asarray(array)
-    image = Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
-    with atomic_path(path) as tmp:
-        image.save(tmp, format="PNG")
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -64,7 +55,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def grid_for(self, generator):
         from dcgan_keras.gan import generate_from_noise
-        from dcgan_keras.plotting.core import image_grid
+        from dcgan_keras.images import image_grid
 
         if self.noise is None:
             latent_dim = generator.input_shape[-1]
@@ -77,28 +68,13 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         grid = self.grid_for(getattr(self.model, "sampler", self.model.generator))  # the averaged G, if kept
-        _save_png(grid, self.folder / f"epoch_{epoch + 1:04d}.png")
-        _save_png(grid, self.out_dir / "samples_latest.png")
+        save_png(grid, self.folder / f"epoch_{epoch + 1:04d}.png")
+        save_png(grid, self.out_dir / "samples_latest.png")
 
     def on_train_end(self, logs=None):
         frames = sorted(self.folder.glob("epoch_*.png"))
         if frames:
             make_gif(frames, self.out_dir / "samples.gif")
-
-
-def make_gif(frames, path, seconds=6.0, max_frames=60):
-    """Write an animated GIF of PNG ``frames`` (paths), at most ``max_frames`` evenly spaced, atomically."""
-    from PIL import Image
-
-    frames = list(frames)
-    if len(frames) > max_frames:
-        keep = np.unique(np.linspace(0, len(frames) - 1, max_frames).round().astype(int))
-        frames = [frames[i] for i in keep]
-    images = [Image.open(f).convert("P") for f in frames]
-    duration = max(int(1000 * seconds / len(images)), 50)
-    with atomic_path(path) as tmp:
-        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0)
-    return path
 
 
 class MetricsLogger(keras.callbacks.Callback):

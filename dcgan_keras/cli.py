@@ -488,13 +488,12 @@ def sample(args):
 
     import numpy as np
 
-    from dcgan_keras.callbacks import _save_png
     from dcgan_keras.gan import generate_from_noise
-    from dcgan_keras.plotting.core import image_grid
+    from dcgan_keras.images import image_grid, save_png
 
     z = np.random.default_rng(args.seed).standard_normal((args.n, generator.input_shape[-1])).astype(np.float32)
     grid = image_grid(generate_from_noise(generator, z))
-    _save_png(np.kron(grid, np.ones((2, 2, 1), np.uint8)), out)
+    save_png(np.kron(grid, np.ones((2, 2, 1), np.uint8)), out)
     print(f"wrote {args.n} samples to {out}")
     return 0
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from dcgan_keras.activations import (
+from dcgan_keras.course.activations import (
     ACTIVATIONS,
     collapse_dense_stack,
     dead_unit_fraction,

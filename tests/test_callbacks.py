@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dcgan_keras import callbacks
+from dcgan_keras import callbacks, images
 from dcgan_keras.data import make_dataset
 from dcgan_keras.files import atomic_path, write_json
 from dcgan_keras.gan import DCGAN
@@ -36,7 +36,7 @@ def test_gif_keeps_at_most_max_frames(tmp_path):
     for i in range(10):
         paths.append(tmp_path / f"{i}.png")
         Image.fromarray(np.full((4, 4), i * 20, np.uint8)).save(paths[-1])
-    callbacks.make_gif(paths, tmp_path / "a.gif", max_frames=4)
+    images.make_gif(paths, tmp_path / "a.gif", max_frames=4)
     assert Image.open(tmp_path / "a.gif").n_frames == 4
 
 

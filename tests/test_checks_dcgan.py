@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dcgan_keras.checks import (
+from dcgan_keras.course.checks import (
     EXERCISE_LOGITS,
     CheckResult,
     check_block_parameters,

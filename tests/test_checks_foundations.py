@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from dcgan_keras.checks import CheckResult
-from dcgan_keras.checks.foundations import (
+from dcgan_keras.course.checks import CheckResult
+from dcgan_keras.course.checks.foundations import (
     check_batch_norm_output,
     check_dead_fraction,
     check_horizontal_edge_kernel,

@@ -1,9 +1,9 @@
-"""Tests for dcgan_keras.checks.resampling: each check passes a right answer, fails wrong ones and None."""
+"""Tests for dcgan_keras.course.checks.resampling: each check passes a right answer, fails wrong ones and None."""
 
 import keras
 import numpy as np
 
-from dcgan_keras.checks import (
+from dcgan_keras.course.checks import (
     check_bilinear_value,
     check_flat_kernel,
     check_min_pool,
@@ -11,7 +11,7 @@ from dcgan_keras.checks import (
     check_transpose_via_matrix,
     check_transposed_output_size,
 )
-from dcgan_keras.transposed import conv2d_transpose_naive, conv_matrix
+from dcgan_keras.course.transposed import conv2d_transpose_naive, conv_matrix
 
 
 def _fails_with_hint(result):

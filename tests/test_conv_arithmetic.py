@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from dcgan_keras.conv_arithmetic import (
+from dcgan_keras.course.conv_arithmetic import (
     conv2d_naive,
     conv_multiply_adds,
     conv_output_size,

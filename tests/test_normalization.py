@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from dcgan_keras.normalization import (
+from dcgan_keras.course.normalization import (
     BatchNormScratch,
     batch_norm_forward,
     batch_norm_inference,

@@ -1,4 +1,4 @@
-"""Tests of the figures of notebook 06 (dcgan_keras.plotting.dcgan)."""
+"""Tests of the figures of notebook 06 (dcgan_keras.course.plotting.dcgan)."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from dcgan_keras.plotting import (  # noqa: E402
+from dcgan_keras.course.plotting import (  # noqa: E402
     plot_captioned_rows,
     plot_gan_history,
     plot_generator_losses,

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from dcgan_keras.activations import relu, sigmoid, sigmoid_derivative
-from dcgan_keras.normalization import simulate_running_estimates
-from dcgan_keras.plotting import foundations as plots
+from dcgan_keras.course.activations import relu, sigmoid, sigmoid_derivative
+from dcgan_keras.course.normalization import simulate_running_estimates
+from dcgan_keras.course.plotting import foundations as plots
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(64, 2)) * [1.0, 10.0]

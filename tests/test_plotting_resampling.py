@@ -1,4 +1,4 @@
-"""Smoke tests for dcgan_keras.plotting.resampling: every plot function returns a Figure."""
+"""Smoke tests for dcgan_keras.course.plotting.resampling: every plot function returns a Figure."""
 
 import matplotlib
 
@@ -9,8 +9,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from dcgan_keras.plotting import resampling  # noqa: E402
-from dcgan_keras.transposed import conv_matrix, overlap_counts  # noqa: E402
+from dcgan_keras.course.plotting import resampling  # noqa: E402
+from dcgan_keras.course.transposed import conv_matrix, overlap_counts  # noqa: E402
 
 RNG = np.random.default_rng(0)
 PHOTO = RNG.integers(0, 256, size=(16, 16, 3)).astype(np.uint8)

@@ -1,4 +1,4 @@
-"""Tests for dcgan_keras.pooling: our pooling and up-sampling against the Keras layers."""
+"""Tests for dcgan_keras.course.pooling: our pooling and up-sampling against the Keras layers."""
 
 import itertools
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from dcgan_keras.pooling import (
+from dcgan_keras.course.pooling import (
     bilinear_source_positions,
     load_photograph,
     pool2d_naive,

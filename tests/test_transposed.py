@@ -1,4 +1,4 @@
-"""Tests for dcgan_keras.transposed: our transposed convolution, its matrix, size and checkerboard."""
+"""Tests for dcgan_keras.course.transposed: our transposed convolution, its matrix, size and checkerboard."""
 
 import itertools
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from dcgan_keras.transposed import (
+from dcgan_keras.course.transposed import (
     checkerboard_score,
     constant_input_response,
     conv2d_transpose_naive,
@@ -137,7 +137,7 @@ def test_overlap_counts():
 
 
 def test_overlap_counts_mirror_the_convolution_visit_counts():
-    conv_arithmetic = pytest.importorskip("dcgan_keras.conv_arithmetic")
+    conv_arithmetic = pytest.importorskip("dcgan_keras.course.conv_arithmetic")
     for n, k, s in [(2, 3, 2), (3, 4, 2), (4, 3, 1), (3, 5, 3)]:
         out = transposed_conv_output_size(n, k, s)
         assert np.array_equal(overlap_counts(n, k, s), conv_arithmetic.visit_counts(out, k, s))

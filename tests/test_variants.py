@@ -1,10 +1,10 @@
-"""Tests of dcgan_keras.variants: the Keras-tutorial generator and discriminator."""
+"""Tests of dcgan_keras.course.variants: the Keras-tutorial generator and discriminator."""
 
 import keras
 import numpy as np
 import pytest
 
-from dcgan_keras.variants import build_tutorial_discriminator, build_tutorial_generator
+from dcgan_keras.course.variants import build_tutorial_discriminator, build_tutorial_generator
 
 
 def _layer_shapes(model):

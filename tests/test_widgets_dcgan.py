@@ -1,4 +1,4 @@
-"""Tests of notebook 06's explorer render function (dcgan_keras.widgets.dcgan)."""
+"""Tests of notebook 06's explorer render function (dcgan_keras.course.widgets.dcgan)."""
 
 import matplotlib
 
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dcgan_keras.widgets import explore, latent_render  # noqa: E402
+from dcgan_keras.course.widgets import explore, latent_render  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

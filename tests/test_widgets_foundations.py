@@ -5,7 +5,7 @@ import itertools
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from dcgan_keras.widgets import render_conv_arithmetic, render_leaky_relu, render_running_estimates
+from dcgan_keras.course.widgets import render_conv_arithmetic, render_leaky_relu, render_running_estimates
 
 
 def figure(fig):

@@ -1,4 +1,4 @@
-"""Tests for dcgan_keras.widgets.resampling: each render function returns a Figure for a few control values."""
+"""Tests for dcgan_keras.course.widgets.resampling: each render function returns a Figure for a few control values."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from dcgan_keras.widgets import render_pooling, render_transposed, tap_counts  # noqa: E402
+from dcgan_keras.course.widgets import render_pooling, render_transposed, tap_counts  # noqa: E402
 
 
 def test_render_pooling_returns_a_figure():

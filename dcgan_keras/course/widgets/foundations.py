@@ -1,7 +1,7 @@
 """Render functions for the explorers of notebooks 01-03.
 
 Each takes the explorer's control values as keyword arguments and returns a
-matplotlib ``Figure``; :func:`dcgan_keras.widgets.explore` wires it to sliders::
+matplotlib ``Figure``; :func:`dcgan_keras.course.widgets.explore` wires it to sliders::
 
     explore(render_leaky_relu, negative_slope=w.FloatSlider(0.2, min=0, max=1), z_max=w.FloatSlider(5, ...))
 """
@@ -18,7 +18,7 @@ def render_leaky_relu(negative_slope=0.2, z_max=5.0):
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.activations import leaky_relu, leaky_relu_derivative, relu
+    from dcgan_keras.course.activations import leaky_relu, leaky_relu_derivative, relu
 
     if not z_max > 0:
         raise ValueError(f"z_max must be positive, got {z_max!r}")
@@ -45,8 +45,8 @@ def render_running_estimates(momentum=0.99, batch_size=32, steps=300):
     Used by the explorer of notebook 02: a higher momentum smooths more but adapts
     more slowly; a smaller batch makes each batch's statistics noisier.
     """
-    from dcgan_keras.normalization import simulate_running_estimates
-    from dcgan_keras.plotting.foundations import plot_running_estimates
+    from dcgan_keras.course.normalization import simulate_running_estimates
+    from dcgan_keras.course.plotting.foundations import plot_running_estimates
 
     estimates = simulate_running_estimates(momentum=momentum, batch_size=int(batch_size), steps=int(steps),
                                            true_mean=3.0, true_std=2.0, seed=0)
@@ -66,8 +66,8 @@ def render_conv_arithmetic(image_size=7, kernel_size=3, stride=1, padding="valid
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.conv_arithmetic import conv_multiply_adds, conv_output_size, visit_counts
-    from dcgan_keras.plotting.foundations import plot_visit_counts
+    from dcgan_keras.course.conv_arithmetic import conv_multiply_adds, conv_output_size, visit_counts
+    from dcgan_keras.course.plotting.foundations import plot_visit_counts
 
     try:
         size = conv_output_size(image_size, kernel_size, stride, padding)

@@ -10,7 +10,7 @@ _PHOTO = {}
 def _photo(size=192):
     """The sample photograph, loaded once per session."""
     if size not in _PHOTO:
-        from dcgan_keras.pooling import load_photograph
+        from dcgan_keras.course.pooling import load_photograph
 
         _PHOTO[size] = load_photograph(size)
     return _PHOTO[size]
@@ -35,7 +35,7 @@ def render_pooling(pool_size=2, strides=2, mode="max", interpolation="nearest", 
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.pooling import pool2d_naive, upsample2d_naive
+    from dcgan_keras.course.pooling import pool2d_naive, upsample2d_naive
 
     photo = _photo(photo_size).astype(np.float64)
     pooled = pool2d_naive(photo, pool_size, strides, "valid", mode)
@@ -73,7 +73,7 @@ def tap_counts(output_size, kernel_size):
         >>> tap_counts(4, 3)[1:3, 1:3].tolist()
         [[9, 9], [9, 9]]
     """
-    from dcgan_keras.pooling import pool_padding
+    from dcgan_keras.course.pooling import pool_padding
 
     n, k = int(output_size), int(kernel_size)
     # TensorFlow's 'same' convolution pads (k - 1) // 2 before and the rest after
@@ -100,7 +100,7 @@ def render_transposed(kernel_size=3, stride=2, method="transpose", seeds=3):
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.transposed import (
+    from dcgan_keras.course.transposed import (
         checkerboard_score,
         constant_input_response,
         overlap_counts,

@@ -1,13 +1,13 @@
 """Exercise checks for notebooks 01-03 (activations, batch normalisation, convolution arithmetic).
 
 Each ``check_*`` takes the reader's ``answer`` (``None`` while the exercise is
-open) and returns a :class:`~dcgan_keras.checks.core.CheckResult` that shows as a
+open) and returns a :class:`~dcgan_keras.course.checks.core.CheckResult` that shows as a
 single line: a pass, or a hint. A check never raises on a wrong answer.
 """
 
 import numpy as np
 
-from dcgan_keras.checks.core import report
+from dcgan_keras.course.checks.core import report
 
 __all__ = [
     # 01 activations
@@ -61,7 +61,7 @@ def check_leaky_relu_derivative(answer):
         return _placeholder(name, "define a function of (z, negative_slope)")
     if not callable(answer):
         return report(False, name, f"the answer must be a function of (z, negative_slope); {hint}")
-    from dcgan_keras.activations import leaky_relu_derivative
+    from dcgan_keras.course.activations import leaky_relu_derivative
 
     z = np.array([-4.0, -1.5, -0.25, 0.25, 1.5, 4.0])
     for slope in (0.2, 0.3, 0.01):
@@ -80,7 +80,7 @@ def check_dead_fraction(answer, outputs):
     name = "Exercise 2 (dead units)"
     if answer is None:
         return _placeholder(name, "count the columns of the outputs that are zero in every row")
-    from dcgan_keras.activations import dead_unit_fraction
+    from dcgan_keras.course.activations import dead_unit_fraction
 
     value = _number(answer)
     expected = dead_unit_fraction(outputs)
@@ -132,7 +132,7 @@ def check_batch_norm_output(answer, x, gamma=1.0, beta=0.0, epsilon=1e-3):
     if answer is None:
         return _placeholder(name, "subtract each column's mean, divide by sqrt(variance + epsilon), "
                                   "then scale by gamma and add beta")
-    from dcgan_keras.normalization import batch_norm_forward
+    from dcgan_keras.course.normalization import batch_norm_forward
 
     expected = batch_norm_forward(x, gamma, beta, epsilon)[0]
     value = _array(answer)
@@ -178,7 +178,7 @@ def check_output_sizes(answer, input_size=28, kernel_size=5, stride=2):
     name = "Exercise 1 (output sizes)"
     if answer is None:
         return _placeholder(name, "give a pair (size with 'same', size with 'valid')")
-    from dcgan_keras.conv_arithmetic import conv_output_size
+    from dcgan_keras.course.conv_arithmetic import conv_output_size
 
     same = conv_output_size(input_size, kernel_size, stride, "same")
     valid = conv_output_size(input_size, kernel_size, stride, "valid")
@@ -202,7 +202,7 @@ def check_horizontal_edge_kernel(answer):
     name = "Exercise 2 (horizontal edge kernel)"
     if answer is None:
         return _placeholder(name, "the vertical edge kernel has columns 1, 0, -1; turn it on its side")
-    from dcgan_keras.conv_arithmetic import conv2d_naive
+    from dcgan_keras.course.conv_arithmetic import conv2d_naive
 
     kernel = _array(answer)
     if kernel is None or kernel.shape != (3, 3):
@@ -226,7 +226,7 @@ def check_same_padding(answer, input_size=28, kernel_size=5, stride=2):
     name = "Exercise 3 (same padding)"
     if answer is None:
         return _placeholder(name, "give a pair (zeros before, zeros after)")
-    from dcgan_keras.conv_arithmetic import same_padding
+    from dcgan_keras.course.conv_arithmetic import same_padding
 
     expected = same_padding(input_size, kernel_size, stride)
     value = _array(answer)

@@ -6,7 +6,7 @@ __all__ = ["latent_render"]
 
 
 def latent_render(generate, z, dims, classify=None):
-    """A render function for :func:`~dcgan_keras.widgets.core.explore` that redraws one generated digit.
+    """A render function for :func:`~dcgan_keras.course.widgets.core.explore` that redraws one generated digit.
 
     The returned function takes one keyword argument per dimension in ``dims``, named
     ``z<dim>`` (``z7=1.5`` sets coordinate 7 of the code to 1.5), and draws the digit the

@@ -66,10 +66,10 @@ def plot_function_and_derivative(fn, derivative, z_range=(-5.0, 5.0), ax=None, t
 
 
 def plot_activation_grid(names=("relu", "leaky_relu", "sigmoid", "tanh"), z_range=(-5.0, 5.0)):
-    """One panel per activation of :data:`dcgan_keras.activations.ACTIVATIONS`, with its derivative."""
+    """One panel per activation of :data:`dcgan_keras.course.activations.ACTIVATIONS`, with its derivative."""
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.activations import ACTIVATIONS
+    from dcgan_keras.course.activations import ACTIVATIONS
 
     unknown = [name for name in names if name not in ACTIVATIONS]
     if unknown:
@@ -97,7 +97,7 @@ def plot_unit_outputs(outputs_by_name, max_units=64, max_inputs=100):
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.activations import dead_unit_fraction
+    from dcgan_keras.course.activations import dead_unit_fraction
 
     n = len(outputs_by_name)
     if n == 0:
@@ -268,7 +268,7 @@ def plot_running_estimates(estimates, true_mean=None, true_variance=None):
     """Batch statistics (dots) and moving statistics (line) over training steps.
 
     Args:
-        estimates: the dict from :func:`dcgan_keras.normalization.simulate_running_estimates`.
+        estimates: the dict from :func:`dcgan_keras.course.normalization.simulate_running_estimates`.
         true_mean, true_variance: dashed reference lines.
     """
     import matplotlib.pyplot as plt
@@ -364,7 +364,7 @@ def plot_convolution_step(image, kernel, row, col, stride=1):
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.conv_arithmetic import conv2d_naive
+    from dcgan_keras.course.conv_arithmetic import conv2d_naive
 
     image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
@@ -443,7 +443,7 @@ def plot_stride_tradeoff(input_size=28, kernel_size=3, strides=(1, 2, 3, 4), pad
     """Cost (multiply-adds) against coverage (share of pixels never seen) as the stride grows."""
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.conv_arithmetic import conv_multiply_adds, visit_counts
+    from dcgan_keras.course.conv_arithmetic import conv_multiply_adds, visit_counts
 
     costs = [conv_multiply_adds(input_size, kernel_size, s, padding) for s in strides]
     missed = [float(np.mean(visit_counts(input_size, kernel_size, s, padding) == 0)) for s in strides]

@@ -82,7 +82,7 @@ def plot_bilinear_positions(input_size=2, factor=2):
     """
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.pooling import bilinear_source_positions
+    from dcgan_keras.course.pooling import bilinear_source_positions
 
     n_out = input_size * factor
     fig, ax = plt.subplots(figsize=(6, 2.1))

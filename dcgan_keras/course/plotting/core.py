@@ -2,46 +2,10 @@
 
 import numpy as np
 
+from dcgan_keras.images import image_grid
+from dcgan_keras.images import to_uint8 as _to_uint8
+
 __all__ = ["image_grid", "show_images", "plot_history", "save_figure"]
-
-
-def _to_uint8(images):
-    """Images in [-1, 1] (float) or [0, 255] (uint8) as uint8, with a channel axis."""
-    images = np.asarray(images)
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise ValueError(f"expected images of shape (n, height, width[, channels]), got {images.shape}")
-    if images.dtype != np.uint8:
-        images = np.clip(np.round((images.astype(np.float32) + 1.0) * 127.5), 0, 255).astype(np.uint8)
-    return images
-
-
-def image_grid(images, ncols=None, padding=2):
-    """Tile images into one uint8 array, ``ncols`` across, ``padding`` pixels apart.
-
-    Args:
-        images: ``(n, h, w)`` or ``(n, h, w, c)``; uint8 in [0, 255] or float in [-1, 1].
-        ncols: images per row; the default makes the grid roughly square.
-        padding: black pixels between tiles.
-
-    Returns:
-        ``(rows*(h+padding)+padding, ncols*(w+padding)+padding, c)`` uint8 array.
-
-    Example:
-        >>> image_grid(np.zeros((6, 28, 28), np.uint8), ncols=3).shape
-        (62, 92, 1)
-    """
-    images = _to_uint8(images)
-    n, h, w, c = images.shape
-    ncols = ncols or int(np.ceil(np.sqrt(n)))
-    nrows = int(np.ceil(n / ncols))
-    grid = np.zeros((nrows * (h + padding) + padding, ncols * (w + padding) + padding, c), np.uint8)
-    for i, image in enumerate(images):
-        r, col = divmod(i, ncols)
-        top, left = padding + r * (h + padding), padding + col * (w + padding)
-        grid[top:top + h, left:left + w] = image
-    return grid
 
 
 def show_images(images, ncols=None, titles=None, size=1.0, cmap="gray"):

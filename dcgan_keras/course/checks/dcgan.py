@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dcgan_keras.checks.core import report
+from dcgan_keras.course.checks.core import report
 
 __all__ = [
     "EXERCISE_LOGITS",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dcgan_keras.checks.core import report
+from dcgan_keras.course.checks.core import report
 
 __all__ = [
     "check_pool_output_size",
@@ -52,7 +52,7 @@ def check_min_pool(min_pool):
         >>> bool(check_min_pool(lambda x: -keras.layers.MaxPooling2D(2)(-x)))  # doctest: +SKIP
         True
     """
-    from dcgan_keras.pooling import pool2d_naive
+    from dcgan_keras.course.pooling import pool2d_naive
 
     name = "Exercise 2 (min pooling)"
     if not callable(min_pool):
@@ -117,11 +117,11 @@ def check_transpose_via_matrix(answer, y, kernel, stride):
 
     Example:
         >>> y, k = np.ones((2, 2)), np.ones((3, 3))
-        >>> from dcgan_keras.transposed import conv2d_transpose_naive
+        >>> from dcgan_keras.course.transposed import conv2d_transpose_naive
         >>> bool(check_transpose_via_matrix(conv2d_transpose_naive(y, k, 2), y, k, 2))
         True
     """
-    from dcgan_keras.transposed import conv2d_transpose_naive
+    from dcgan_keras.course.transposed import conv2d_transpose_naive
 
     name = "Exercise 2 (transpose through the matrix)"
     expected = conv2d_transpose_naive(y, kernel, stride)
@@ -148,7 +148,7 @@ def check_flat_kernel(kernel, stride=2):
         >>> bool(check_flat_kernel(k))
         True
     """
-    from dcgan_keras.transposed import conv2d_transpose_naive
+    from dcgan_keras.course.transposed import conv2d_transpose_naive
 
     name = "Exercise 3 (a kernel without a checkerboard)"
     if kernel is None:
