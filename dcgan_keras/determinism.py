@@ -12,7 +12,7 @@ import os
 import keras
 import tensorflow as tf
 
-__all__ = ["set_deterministic"]
+__all__ = ["set_deterministic", "is_deterministic"]
 
 
 def set_deterministic(seed=0):
@@ -26,3 +26,15 @@ def set_deterministic(seed=0):
     os.environ["TF_DETERMINISTIC_OPS"] = "1"
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+def is_deterministic():
+    """True once :func:`set_deterministic` (or ``tf.config.experimental.enable_op_determinism``) has run.
+
+    TensorFlow has no public way to ask, so this reads its internal flag, and says False if that moved.
+    """
+    try:
+        from tensorflow.python.framework import config
+    except ImportError:
+        return False
+    return bool(getattr(config, "is_op_determinism_enabled", lambda: False)())

@@ -2,48 +2,25 @@
 
 ``fit`` compiles ``train_step`` with ``tf.function`` (and XLA with ``jit_compile=True``),
 so the same code runs on a CPU, a GPU, or several GPUs under ``tf.distribute``.
-Notebook 06 walks through it line by line.
+Notebook 06 has the reader write this ``train_step`` without the multi-device plumbing, the R1
+penalty and the moving average; with those off, both give the same losses and weights
+(``tests/test_notebook_gan.py``). The settings the package trains with are in :mod:`dcgan_keras.recipe`.
 """
-
-import numbers
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
+from dcgan_keras.recipe import TRAINING_DEFAULTS  # the recipe lives there; kept here by name too
+from dcgan_keras.validation import check_number, check_positive_int
 
-#: The recipe that ``python -m dcgan_keras train`` and notebook 06 use on MNIST (docs/recipe.md
-#: gives the measurements behind it): the length of the noise vector (32, not the paper's 100: on
-#: MNIST it learned a little more per step, and each step is cheaper), network widths and the
-#: generator's stride-1 blocks at 7x7
-#: (``build_generator(refine_blocks=...)``), batch size, run length (a number of steps; the
-#: command line also stops at a time limit, ``minutes``, and notebook 06 trains all the steps),
-#: Adam's settings, the weight of the R1 penalty that keeps D from memorising the 5,000 embedded digits, the decay of the moving average
-#: of G's weights that draws the samples, and the last share of the run over which
-#: ``LearningRateCooldown`` lowers both learning rates to a tenth.
-TRAINING_DEFAULTS = {
-    "latent_dim": 32,
-    "g_filters": 32,
-    "g_refine_blocks": 1,
-    "d_filters": 16,
-    "batch_size": 64,
-    "steps": 12000,
-    "minutes": 9.0,
-    "learning_rate": 2e-3,
-    "beta_1": 0.0,
-    "beta_2": 0.99,
-    "r1_weight": 1.0,
-    "ema_decay": 0.995,
-    "cooldown": 0.4,
-}
+__all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
 
 
 def default_optimizer(learning_rate=2e-4, beta_1=0.5, beta_2=0.999):
     """Adam, by default with the DCGAN paper's settings: learning rate 2e-4, beta_1 0.5.
 
-    The package's recipe (``TRAINING_DEFAULTS``) passes its own numbers:
-    ``default_optimizer(d["learning_rate"], d["beta_1"], d["beta_2"])``.
+    The package's recipe (:mod:`dcgan_keras.recipe`) passes its own numbers.
     """
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
 
@@ -67,11 +44,11 @@ def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     over-confident without rewarding the generator for anything.
     Returns per-example losses; average them with the global batch size.
     """
-    real_logits = tf.cast(real_logits, tf.float32)
-    fake_logits = tf.cast(fake_logits, tf.float32)
-    real_target = tf.fill(tf.shape(real_logits), 1.0 - label_smoothing)
-    real = tf.nn.sigmoid_cross_entropy_with_logits(labels=real_target, logits=real_logits)
-    fake = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros_like(fake_logits), logits=fake_logits)
+    real_logits = keras.ops.cast(real_logits, "float32")
+    fake_logits = keras.ops.cast(fake_logits, "float32")
+    real_target = keras.ops.full_like(real_logits, 1.0 - label_smoothing)
+    real = keras.ops.binary_crossentropy(real_target, real_logits, from_logits=True)
+    fake = keras.ops.binary_crossentropy(keras.ops.zeros_like(fake_logits), fake_logits, from_logits=True)
     return real + fake
 
 
@@ -87,8 +64,8 @@ def r1_penalty(real_gradients):
     around them, which keeps it from memorising a small training set and gives the generator
     gradients that lead somewhere.
     """
-    real_gradients = tf.cast(real_gradients, tf.float32)
-    return tf.reduce_sum(tf.square(real_gradients), axis=tf.range(1, tf.rank(real_gradients)))
+    real_gradients = keras.ops.cast(real_gradients, "float32")
+    return keras.ops.sum(keras.ops.square(real_gradients), axis=tuple(range(1, len(real_gradients.shape))))
 
 
 def generator_loss(fake_logits):
@@ -96,8 +73,8 @@ def generator_loss(fake_logits):
 
     Returns per-example losses.
     """
-    fake_logits = tf.cast(fake_logits, tf.float32)
-    return tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(fake_logits), logits=fake_logits)
+    fake_logits = keras.ops.cast(fake_logits, "float32")
+    return keras.ops.binary_crossentropy(keras.ops.ones_like(fake_logits), fake_logits, from_logits=True)
 
 
 @keras.saving.register_keras_serializable(package="dcgan_keras")
@@ -151,22 +128,16 @@ class DCGAN(keras.Model):
         if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
             raise ValueError(f"the generator makes images of shape {generator.output_shape[1:]} but the "
                              f"discriminator expects {discriminator.input_shape[1:]}; build both for one image_shape")
-        if not 0.0 <= label_smoothing < 0.5:
-            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing!r}")
-        self.label_smoothing = float(label_smoothing)
-        if (isinstance(r1_weight, bool) or not isinstance(r1_weight, numbers.Real)
-                or not 0.0 <= r1_weight < float("inf")):
-            raise ValueError(f"r1_weight must be a number >= 0 (0 turns the penalty off), got {r1_weight!r}")
-        self.r1_weight = float(r1_weight)
-        if (isinstance(ema_decay, bool) or not isinstance(ema_decay, numbers.Real)
-                or not 0.0 <= ema_decay < 1.0):
-            raise ValueError(f"ema_decay must be in [0, 1) (0 keeps no averaged copy), got {ema_decay!r}")
-        self.ema_decay = float(ema_decay)
+        self.label_smoothing = check_number(label_smoothing, "label_smoothing", 0.0, 0.5, include_maximum=False)
+        self.r1_weight = check_number(r1_weight, "r1_weight", 0.0, hint="(0 turns the penalty off)")
+        self.ema_decay = check_number(ema_decay, "ema_decay", 0.0, 1.0, include_maximum=False,
+                                      hint="(0 keeps no averaged copy)")
         self.generator_ema = None
         if self.ema_decay:
             self.generator_ema = keras.models.clone_model(generator, clone_function=None)
             self.generator_ema.name = f"{generator.name}_ema"
             self.generator_ema.set_weights(generator.get_weights())
+            self.generator_ema.trainable = False  # moved by update_ema, never by an optimizer
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -189,10 +160,14 @@ class DCGAN(keras.Model):
         """Set one optimizer per network (default: Adam(2e-4, beta_1=0.5) each).
 
         Other keyword arguments (``jit_compile``, ``steps_per_execution``, ...) go to
-        ``keras.Model.compile``. Under a ``mixed_float16`` policy each optimizer is
-        wrapped in a ``LossScaleOptimizer``.
+        ``keras.Model.compile``, which gets no optimizer of its own: ``gan.optimizer`` stays
+        ``None``. Under a ``mixed_float16`` policy each optimizer is wrapped in a
+        ``LossScaleOptimizer``. A DCGAN saved as ``.keras`` keeps both optimizers, their state
+        and these settings, and ``keras.saving.load_model`` compiles it again.
         """
-        super().compile(**kwargs)
+        if "optimizer" in kwargs:
+            raise ValueError("a DCGAN has two optimizers: pass d_optimizer= and g_optimizer=, not optimizer=")
+        super().compile(optimizer=None, **kwargs)
         d_optimizer = d_optimizer or default_optimizer()
         g_optimizer = g_optimizer or default_optimizer()
         if d_optimizer is g_optimizer:
@@ -209,6 +184,20 @@ class DCGAN(keras.Model):
         g_optimizer.build(self.generator.trainable_weights)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
+        self._dcgan_compile_kwargs = {k: v for k, v in kwargs.items() if k in ("jit_compile", "steps_per_execution",
+                                                                              "run_eagerly")}
+
+    def get_compile_config(self):
+        if not self.compiled or not hasattr(self, "d_optimizer"):
+            return {}
+        return {"d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+                "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+                **self._dcgan_compile_kwargs}
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        self.compile(d_optimizer=keras.saving.deserialize_keras_object(config.pop("d_optimizer")),
+                     g_optimizer=keras.saving.deserialize_keras_object(config.pop("g_optimizer")), **config)
 
     @property
     def metrics(self):
@@ -225,14 +214,16 @@ class DCGAN(keras.Model):
     def sample_noise(self, batch_size):
         """Noise for one batch, drawn from the model's own seed generator (fresh on every call).
 
-        Under ``tf.distribute`` every replica reads the same generator state, so the
-        replica's index is folded into the seed: each replica gets its own noise.
+        On one device this is ``keras.random.normal((batch_size, latent_dim), seed=self.seed_generator)``.
+        Under ``tf.distribute`` every replica reads the same generator state, so the replica's index
+        is folded into the seed: each replica gets its own noise.
         """
-        seed = self.seed_generator.next()
         context = tf.distribute.get_replica_context()
-        if context is not None and context.num_replicas_in_sync > 1:
-            replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
-            seed = seed + tf.stack([tf.zeros_like(replica), 1_000_003 * (replica + 1)])
+        if context is None or context.num_replicas_in_sync == 1:
+            return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        seed = self.seed_generator.next()
+        replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
+        seed = seed + tf.stack([tf.zeros_like(replica), 1_000_003 * (replica + 1)])
         return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
 
     def train_step(self, data):
@@ -283,12 +274,13 @@ class DCGAN(keras.Model):
         """Move ``generator_ema`` towards the generator: its weights by ``ema_decay``, its BatchNorm
         statistics all the way (they describe the current weights' activations)."""
         decay = self.ema_decay
-        for averaged, current in zip(self.generator_ema.trainable_weights, self.generator.trainable_weights,
-                                     strict=True):
-            averaged.assign(decay * averaged + (1.0 - decay) * current)
-        for averaged, current in zip(self.generator_ema.non_trainable_weights,
-                                     self.generator.non_trainable_weights, strict=True):
-            averaged.assign(current)
+        # generator_ema is frozen (not trainable), so pair the two networks' weights in creation order,
+        # which freezing does not change, and ask each variable whether it is trained.
+        for averaged, current in zip(self.generator_ema.weights, self.generator.weights, strict=True):
+            if current.trainable:
+                averaged.assign(decay * averaged + (1.0 - decay) * current)
+            else:
+                averaged.assign(current)
 
     def generate(self, n, seed=None, batch_size=256):
         """``n`` images from :attr:`sampler` (inference mode) as float32 numpy in [-1, 1].
@@ -298,8 +290,7 @@ class DCGAN(keras.Model):
             seed: seed of the noise (NumPy), so the same seed gives the same images.
             batch_size: images per forward pass.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive whole number of images, got {n!r}")
+        n = check_positive_int(n, "n", hint="(images)")
         z = np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
         return generate_from_noise(self.sampler, z, batch_size=batch_size)
 

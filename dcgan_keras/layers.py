@@ -1,8 +1,12 @@
 """The DCGAN building blocks as Keras layers.
 
-Each block is self-contained: copy one class (and the two imports) into your own
-project and it works. Each passes ``training`` on to its BatchNormalization, has a
-``get_config`` and is registered for ``.keras`` saving.
+Each block is self-contained: copy one class into your own project, with ``import keras`` above it,
+and it works; it carries its own argument check and its own N(0, 0.02) initialiser. When you copy a
+class, change ``package="dcgan_keras"`` in its registration to your own package's name: two classes
+registered under the same package and name replace each other without a word, and a saved model
+would then load with the other class's code. Each block passes ``training`` on to its
+BatchNormalization, has a ``get_config`` and is registered for ``.keras`` saving
+(``tests/test_layers.py`` copies each class alone into a fresh module and checks all of this).
 
 - :class:`DownBlock`: strided Conv2D -> optional BatchNorm -> LeakyReLU(0.2), the discriminator's step.
 - :class:`UpBlock`: Conv2DTranspose -> BatchNorm -> ReLU, the generator's step.
@@ -14,18 +18,13 @@ import keras
 
 __all__ = ["DCGAN_INIT", "DownBlock", "UpBlock", "ResizeConvBlock", "dcgan_initializer"]
 
+#: The DCGAN paper's weight initialiser, N(0, 0.02), as a config that ``keras.initializers.get`` reads.
 DCGAN_INIT = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.02}}
 
 
 def dcgan_initializer(seed=None):
     """The DCGAN paper's weight initialiser: normal with mean 0 and standard deviation 0.02."""
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02, seed=seed)
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="dcgan_keras")
@@ -45,6 +44,8 @@ class DownBlock(keras.layers.Layer):
         kernel_initializer: convolution initialiser (default N(0, 0.02)).
         **kwargs: passed to ``keras.layers.Layer`` (``name``, ``dtype``, ...).
 
+    Copying this class? Change ``package="dcgan_keras"`` in its registration to your own package.
+
     Example:
         >>> block = DownBlock(64)
         >>> block(keras.ops.zeros((2, 28, 28, 1))).shape
@@ -54,13 +55,16 @@ class DownBlock(keras.layers.Layer):
     def __init__(self, filters, kernel_size=4, strides=2, batch_norm=True, negative_slope=0.2,
                  momentum=0.9, kernel_initializer=None, **kwargs):
         super().__init__(**kwargs)
-        self.filters = _positive_int("filters", filters)
+        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+            raise ValueError(f"filters must be a positive whole number, got {filters!r}")
+        self.filters = filters
         self.kernel_size = kernel_size
         self.strides = strides
         self.batch_norm = bool(batch_norm)
         self.negative_slope = float(negative_slope)
         self.momentum = float(momentum)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer or DCGAN_INIT)
+        self.kernel_initializer = keras.initializers.get(
+            kernel_initializer or keras.initializers.RandomNormal(mean=0.0, stddev=0.02))  # the paper's N(0, 0.02)
         self.conv = keras.layers.Conv2D(filters, kernel_size, strides=strides, padding="same",
                                         use_bias=not self.batch_norm,
                                         kernel_initializer=self.kernel_initializer,
@@ -113,6 +117,8 @@ class UpBlock(keras.layers.Layer):
         kernel_initializer: initialiser (default N(0, 0.02)).
         **kwargs: passed to ``keras.layers.Layer``.
 
+    Copying this class? Change ``package="dcgan_keras"`` in its registration to your own package.
+
     Example:
         >>> block = UpBlock(32)
         >>> block(keras.ops.zeros((2, 7, 7, 64))).shape
@@ -121,11 +127,14 @@ class UpBlock(keras.layers.Layer):
 
     def __init__(self, filters, kernel_size=4, strides=2, momentum=0.9, kernel_initializer=None, **kwargs):
         super().__init__(**kwargs)
-        self.filters = _positive_int("filters", filters)
+        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+            raise ValueError(f"filters must be a positive whole number, got {filters!r}")
+        self.filters = filters
         self.kernel_size = kernel_size
         self.strides = strides
         self.momentum = float(momentum)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer or DCGAN_INIT)
+        self.kernel_initializer = keras.initializers.get(
+            kernel_initializer or keras.initializers.RandomNormal(mean=0.0, stddev=0.02))  # the paper's N(0, 0.02)
         self.conv = keras.layers.Conv2DTranspose(filters, kernel_size, strides=strides, padding="same",
                                                  use_bias=False, kernel_initializer=self.kernel_initializer,
                                                  dtype=self.dtype_policy, name="conv")
@@ -170,6 +179,8 @@ class ResizeConvBlock(keras.layers.Layer):
         kernel_initializer: initialiser (default N(0, 0.02)).
         **kwargs: passed to ``keras.layers.Layer``.
 
+    Copying this class? Change ``package="dcgan_keras"`` in its registration to your own package.
+
     Example:
         >>> block = ResizeConvBlock(32)
         >>> block(keras.ops.zeros((2, 7, 7, 64))).shape
@@ -181,12 +192,15 @@ class ResizeConvBlock(keras.layers.Layer):
         super().__init__(**kwargs)
         if interpolation not in ("nearest", "bilinear"):
             raise ValueError(f"interpolation must be 'nearest' or 'bilinear', got {interpolation!r}")
-        self.filters = _positive_int("filters", filters)
+        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+            raise ValueError(f"filters must be a positive whole number, got {filters!r}")
+        self.filters = filters
         self.kernel_size = kernel_size
         self.size = size
         self.interpolation = interpolation
         self.momentum = float(momentum)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer or DCGAN_INIT)
+        self.kernel_initializer = keras.initializers.get(
+            kernel_initializer or keras.initializers.RandomNormal(mean=0.0, stddev=0.02))  # the paper's N(0, 0.02)
         self.upsample = keras.layers.UpSampling2D(size=size, interpolation=interpolation,
                                                   dtype=self.dtype_policy, name="upsample")
         self.conv = keras.layers.Conv2D(filters, kernel_size, padding="same", use_bias=False,

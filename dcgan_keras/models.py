@@ -17,6 +17,7 @@ Notebook 06 builds both networks step by step.
 import keras
 
 from dcgan_keras.layers import DCGAN_INIT, DownBlock, ResizeConvBlock, UpBlock
+from dcgan_keras.validation import check_number, check_positive_int
 
 __all__ = ["build_generator", "build_discriminator", "upsampling_plan", "downsampling_plan", "load_generator"]
 
@@ -96,14 +97,11 @@ def build_generator(latent_dim=100, image_shape=(28, 28, 1), base_filters=64, up
         >>> build_generator(latent_dim=64).output_shape
         (None, 28, 28, 1)
     """
-    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
-        raise ValueError(f"latent_dim must be a positive whole number, got {latent_dim!r}")
-    if isinstance(base_filters, bool) or not isinstance(base_filters, int) or base_filters < 1:
-        raise ValueError(f"base_filters must be a positive whole number, got {base_filters!r}")
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    base_filters = check_positive_int(base_filters, "base_filters")
     if upsampling not in ("transpose", "resize"):
         raise ValueError(f"upsampling must be 'transpose' or 'resize', got {upsampling!r}")
-    if isinstance(refine_blocks, bool) or not isinstance(refine_blocks, int) or refine_blocks < 0:
-        raise ValueError(f"refine_blocks must be a whole number >= 0, got {refine_blocks!r}")
+    refine_blocks = check_positive_int(refine_blocks, "refine_blocks", minimum=0)
     start_h, start_w, doublings = upsampling_plan(image_shape)
     channels = int(image_shape[-1])
     filters = base_filters * 2 ** (doublings - 1)
@@ -159,10 +157,8 @@ def build_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
         >>> build_discriminator((28, 28, 1)).output_shape
         (None, 1)
     """
-    if isinstance(base_filters, bool) or not isinstance(base_filters, int) or base_filters < 1:
-        raise ValueError(f"base_filters must be a positive whole number, got {base_filters!r}")
-    if not 0.0 <= float(dropout) < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+    base_filters = check_positive_int(base_filters, "base_filters")
+    dropout = check_number(dropout, "dropout", 0.0, 1.0, include_maximum=False)
     _, _, halvings = downsampling_plan(image_shape)
     image = keras.Input(tuple(int(v) for v in image_shape), name="image")
     x = image

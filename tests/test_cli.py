@@ -7,8 +7,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dcgan_keras.cli import _load_images, build_parser, main, optimizers
-from dcgan_keras.gan import TRAINING_DEFAULTS
+from dcgan_keras.cli import build_parser, main
+from dcgan_keras.cli.train import config_from_args, load_images
+from dcgan_keras.recipe import TRAINING_DEFAULTS, make_gan, training_config
+
+
+def optimizers(args):
+    """The discriminator's and the generator's optimizer that ``train`` would compile from ``args``."""
+    gan = make_gan(config_from_args(args))
+    return gan.d_optimizer, gan.g_optimizer
 
 
 def run(capsys, *argv):
@@ -121,24 +128,24 @@ BAD_TRAIN_FLAGS = [
     (["--checkpoint-every", "often"], "--checkpoint-every: expected a number of seconds"),
     (["--steps-per-execution", "0"], "--steps-per-execution: must be at least 1"),
     (["--mixed-precision", "int8"], "invalid choice: 'int8'"),
-    (["--label-smoothing", "0.7"], "--label-smoothing must be in [0, 0.5)"),
-    (["--r1-weight", "-1"], "--r1-weight must be 0 or more"),
-    (["--r1-weight", "nan"], "--r1-weight must be 0 or more"),
-    (["--ema-decay", "1"], "--ema-decay must be in [0, 1)"),
-    (["--ema-decay", "-0.5"], "--ema-decay must be in [0, 1)"),
-    (["--ema-decay", "nan"], "--ema-decay must be in [0, 1)"),
-    (["--beta-1", "1"], "--beta-1 must be in [0, 1)"),
-    (["--beta-2", "-0.1"], "--beta-2 must be in [0, 1)"),
-    (["--g-refine-blocks", "-1"], "--g-refine-blocks must be 0 or more"),
-    (["--cooldown", "1.5"], "--cooldown must be a share of the run in [0, 1]"),
-    (["--cooldown", "-0.1"], "--cooldown must be a share of the run in [0, 1]"),
-    (["--cooldown", "nan"], "--cooldown must be a share of the run in [0, 1]"),
-    (["--cooldown-final", "1.5"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
-    (["--cooldown-final", "-0.1"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
-    (["--cooldown-final", "nan"], "--cooldown-final must be a share of the learning rate in [0, 1]"),
+    (["--label-smoothing", "0.7"], "--label-smoothing must be a number in [0, 0.5)"),
+    (["--r1-weight", "-1"], "--r1-weight must be a number >= 0"),
+    (["--r1-weight", "nan"], "--r1-weight must be a number >= 0"),
+    (["--ema-decay", "1"], "--ema-decay must be a number in [0, 1)"),
+    (["--ema-decay", "-0.5"], "--ema-decay must be a number in [0, 1)"),
+    (["--ema-decay", "nan"], "--ema-decay must be a number in [0, 1)"),
+    (["--beta-1", "1"], "--beta-1 must be a number in [0, 1)"),
+    (["--beta-2", "-0.1"], "--beta-2 must be a number in [0, 1)"),
+    (["--g-refine-blocks", "-1"], "--g-refine-blocks: must be at least 0"),
+    (["--cooldown", "1.5"], "--cooldown must be a number in [0, 1]"),
+    (["--cooldown", "-0.1"], "--cooldown must be a number in [0, 1]"),
+    (["--cooldown", "nan"], "--cooldown must be a number in [0, 1]"),
+    (["--cooldown-final", "1.5"], "--cooldown-final must be a number in [0, 1]"),
+    (["--cooldown-final", "-0.1"], "--cooldown-final must be a number in [0, 1]"),
+    (["--cooldown-final", "nan"], "--cooldown-final must be a number in [0, 1]"),
     (["--d-learning-rate", "0"], "--d-learning-rate: must be a positive number"),
     (["--d-learning-rate", "fast"], "--d-learning-rate: expected a number"),
-    (["--g-refine-blocks", "one"], "invalid int value: 'one'"),
+    (["--g-refine-blocks", "one"], "--g-refine-blocks: expected a whole number"),
     (["--deterministic", "--xla"], "--deterministic and --xla do not go together"),
     (["--epochs", "2", "--steps", "10"], "not allowed with argument"),
     (["--image-size", "30", "30"], "MNIST digits are 28x28 greyscale"),
@@ -227,13 +234,14 @@ def test_evaluate_needs_mnist_shaped_generators(tmp_path, capsys):
 
 def test_train_defaults_are_the_training_recipe():
     args = build_parser().parse_args(["train"])
-    assert args.steps == TRAINING_DEFAULTS["steps"] and args.batch_size == TRAINING_DEFAULTS["batch_size"]
+    assert args.steps is None and args.minutes is None  # so that an explicit length can be told apart
+    assert args.batch_size == TRAINING_DEFAULTS["batch_size"]
     assert args.latent_dim == TRAINING_DEFAULTS["latent_dim"]
     assert (args.g_filters, args.d_filters) == (TRAINING_DEFAULTS["g_filters"], TRAINING_DEFAULTS["d_filters"])
     assert (args.learning_rate, args.beta_1) == (TRAINING_DEFAULTS["learning_rate"], TRAINING_DEFAULTS["beta_1"])
     assert args.beta_2 == TRAINING_DEFAULTS["beta_2"]
     assert args.r1_weight == TRAINING_DEFAULTS["r1_weight"]
-    assert args.minutes == TRAINING_DEFAULTS["minutes"]
+    assert config_from_args(args) == training_config()  # the command line's default run is the recipe
     # not the recipe, which they leave step for step the same: the cost of the steps around it
     assert (args.steps_per_execution, args.checkpoint_every) == (6, 30.0)
     assert args.ema_decay == TRAINING_DEFAULTS["ema_decay"]
@@ -251,7 +259,7 @@ def test_mnist_fallback_is_one_plain_note(monkeypatch, capsys, recwarn):
         raise RuntimeError("full MNIST could not be downloaded (no network)")
 
     monkeypatch.setattr(data, "load_full_mnist", no_network)
-    images, source = _load_images(build_parser().parse_args(["train", "--data", "auto"]))
+    images, source = load_images(build_parser().parse_args(["train", "--data", "auto"]))
     assert (images.shape, source) == ((5000, 28, 28, 1), "embedded")
     err = capsys.readouterr().err
     assert err == "note: full MNIST could not be downloaded (no network); using the 5,000 embedded MNIST digits instead\n"
@@ -296,3 +304,70 @@ def test_minutes_zero_lifts_the_time_limit(tmp_path, capsys):
     assert metrics["epochs_completed"] == 2 and not metrics["summary"]["stopped_by_time_limit"]
     # 150 images in batches of 64: two whole batches an epoch, the last 22 images wait for the next shuffle
     assert "2 epochs of 2 steps" in out and metrics["summary"]["steps"] == 4
+
+
+def test_an_explicit_length_turns_the_time_limit_off_unless_minutes_is_given():
+    parse = build_parser().parse_args
+    assert config_from_args(parse(["train"]))["minutes"] == TRAINING_DEFAULTS["minutes"] > 0
+    assert config_from_args(parse(["train", "--epochs", "10"]))["minutes"] == 0
+    assert config_from_args(parse(["train", "--steps", "500"]))["minutes"] == 0
+    assert config_from_args(parse(["train", "--epochs", "10", "--minutes", "3"]))["minutes"] == 3
+    assert config_from_args(parse(["train", "--steps", "500"]))["steps"] == 500
+
+
+def test_help_groups_the_flags_and_shows_their_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for group in ("data:", "run length:", "networks:", "optimisation", "quality and early stopping", "output:"):
+        assert group in text, group
+    assert f"(default: {TRAINING_DEFAULTS['batch_size']})" in text
+    assert f"(default: {TRAINING_DEFAULTS['learning_rate']:g})" in text
+    assert "(default: runs/dcgan)" in text
+
+
+@pytest.mark.parametrize("argv0,prog", [("/venv/bin/dcgan-keras", "dcgan-keras"), ("-m", "python -m dcgan_keras"),
+                                        ("/src/dcgan_keras/__main__.py", "python -m dcgan_keras")])
+def test_the_program_name_is_the_one_typed(argv0, prog, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", [argv0])
+    status, out, _ = run(capsys, "--help")
+    assert status == 0 and out.startswith(f"usage: {prog} ")
+    status, _, err = run(capsys, "train", "--epochs", "0")
+    assert status == 2 and err.startswith(f"{prog} train: error:")
+
+
+def test_overwrite_starts_again_where_an_earlier_run_was(trained_run, tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "again"
+    shutil.copytree(trained_run, out)
+    (out / "notes.txt").write_text("mine")  # not a file a run writes: it stays
+    status, text, _ = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "1", "--out", str(out),
+                          "--overwrite", "--no-progress", "--no-quality")
+    assert status == 0 and "resumed" not in text
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["epochs_completed"] == 1 and not (out / "samples" / "epoch_0002.png").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    status, _, err = run(capsys, "train", "--out", str(out), "--overwrite", "--resume")
+    assert status == 2 and "not allowed with argument" in err
+
+
+def test_resume_where_nothing_ran_says_so_and_starts_a_new_run(tmp_path, capsys):
+    status, text, err = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "1", "--out",
+                            str(tmp_path / "new"), "--resume", "--no-progress", "--no-quality")
+    assert status == 0 and "holds no checkpoint to resume from; starting a new run" in err
+    assert json.loads((tmp_path / "new" / "metrics.json").read_text())["epochs_completed"] == 1
+
+
+def test_tensorboard_logs_losses_and_sample_grids(tmp_path, capsys):
+    import tensorflow as tf
+
+    out = tmp_path / "tb"
+    status, text, _ = run(capsys, "train", "--data", "embedded", "--limit", "128", "--epochs", "2", "--out", str(out),
+                          "--tensorboard", "--no-progress", "--quality-every", "0")
+    assert status == 0 and "tensorboard --logdir" in text
+    tags = set()
+    for event_file in (out / "tensorboard").rglob("events.out.tfevents.*"):
+        for event in tf.compat.v1.train.summary_iterator(str(event_file)):
+            tags.update(value.tag for value in event.summary.value)
+    assert {"epoch_d_loss", "epoch_g_loss", "epoch_fid", "samples"} <= tags, tags

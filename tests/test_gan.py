@@ -123,7 +123,7 @@ def test_generate_is_seeded_and_in_range():
 
 @pytest.mark.parametrize("bad", [0, -2, 1.5, "3"])
 def test_generate_rejects_bad_counts(bad):
-    with pytest.raises(ValueError, match="positive whole number"):
+    with pytest.raises(ValueError, match="n must be a whole number >= 1"):
         small_gan().generate(bad)
 
 
@@ -267,7 +267,8 @@ def _ema_step(real, decay, strategy=None):
     before = [w.numpy().copy() for w in gan.generator.trainable_weights]
     gan.fit(tf.data.Dataset.from_tensors(real), epochs=1, verbose=0)
     after = [w.numpy() for w in gan.generator.trainable_weights]
-    return before, after, [w.numpy() for w in gan.generator_ema.trainable_weights], gan
+    pairs = zip(gan.generator_ema.weights, gan.generator.weights, strict=True)
+    return before, after, [e.numpy() for e, g in pairs if g.trainable], gan
 
 
 @pytest.mark.parametrize("replicas", [1, 2])
@@ -278,15 +279,17 @@ def test_moving_average_of_the_generator_follows_its_formula(digits, two_cpu_str
         np.testing.assert_allclose(e, 0.9 * b + 0.1 * a, rtol=1e-5, atol=1e-7)
     assert any(not np.allclose(b, a) for b, a in zip(before, after, strict=True))
     # BatchNorm statistics are copied, not averaged: they belong to the current weights.
-    for e, g in zip(gan.generator_ema.non_trainable_weights, gan.generator.non_trainable_weights, strict=True):
-        np.testing.assert_array_equal(e.numpy(), g.numpy())
+    for e, g in zip(gan.generator_ema.weights, gan.generator.weights, strict=True):
+        if not g.trainable:
+            np.testing.assert_array_equal(e.numpy(), g.numpy())
     assert gan.sampler is gan.generator_ema
 
 
 def test_generate_draws_from_the_averaged_generator():
     gan = small_gan(ema_decay=0.99)
-    for w in gan.generator_ema.trainable_weights:
-        w.assign(np.zeros(w.shape, "float32"))  # an average that draws one flat image
+    for w, g in zip(gan.generator_ema.weights, gan.generator.weights, strict=True):
+        if g.trainable:  # the kernels and BatchNorm scales, not its statistics
+            w.assign(np.zeros(w.shape, "float32"))  # an average that draws one flat image
     images = gan.generate(3, seed=0)
     np.testing.assert_allclose(images, np.broadcast_to(images[:1], images.shape), atol=1e-6)
     plain = small_gan().generate(3, seed=0)  # random weights, no average: three different images
@@ -314,3 +317,54 @@ def test_moving_average_survives_a_weights_file(tmp_path, digits):
     restored.load_weights(tmp_path / "gan.weights.h5")
     for a, b in zip(gan.generator_ema.weights, restored.generator_ema.weights, strict=True):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_the_averaged_generator_is_not_trained_by_any_optimizer():
+    gan = small_gan(ema_decay=0.9)
+    expected = len(gan.generator.trainable_weights) + len(gan.discriminator.trainable_weights)
+    assert len(gan.trainable_weights) == expected
+    ema_ids = {id(w) for w in gan.generator_ema.weights}
+    assert not ema_ids & {id(w) for w in gan.trainable_weights}
+    assert ema_ids <= {id(w) for w in gan.non_trainable_weights}
+
+
+def test_the_average_follows_the_generator(digits):
+    gan = small_gan(ema_decay=0.5)
+    gan.compile()
+    gan.fit(make_dataset(digits[0][:64], 32), epochs=1, verbose=0)
+    for averaged, current in zip(gan.generator_ema.weights, gan.generator.weights, strict=True):
+        if not current.trainable:  # BatchNorm statistics are copied, not averaged
+            np.testing.assert_array_equal(averaged.numpy(), current.numpy())
+    moved = [not np.allclose(a.numpy(), c.numpy())
+             for a, c in zip(gan.generator_ema.weights, gan.generator.weights, strict=True) if c.trainable]
+    assert any(moved)  # the average lags behind the trained weights
+
+
+def test_compile_leaves_no_stray_optimizer():
+    gan = small_gan()
+    gan.compile()
+    assert gan.optimizer is None
+    with pytest.raises(ValueError, match="d_optimizer= and g_optimizer="):
+        gan.compile(optimizer="adam")
+
+
+def test_a_whole_dcgan_saved_as_keras_loads_with_its_optimizers_and_trains_on(digits, tmp_path):
+    gan = small_gan(r1_weight=0.5, ema_decay=0.9, seed=4)
+    gan.compile(d_optimizer=keras.optimizers.Adam(3e-4, beta_1=0.1, beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.2, beta_2=0.95), steps_per_execution=2)
+    dataset = make_dataset(digits[0][:64], 32, seed=0)
+    gan.fit(dataset, epochs=1, verbose=0)
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, DCGAN) and loaded.r1_weight == 0.5 and loaded.ema_decay == pytest.approx(0.9)
+    for name in ("d_optimizer", "g_optimizer"):
+        old, new = getattr(gan, name), getattr(loaded, name)
+        assert float(new.learning_rate) == pytest.approx(float(old.learning_rate))
+        assert (new.beta_1, new.beta_2) == (old.beta_1, old.beta_2)
+        assert int(new.iterations) == int(old.iterations) == 2
+    assert loaded.steps_per_execution == 2
+    z = np.random.default_rng(0).standard_normal((4, gan.latent_dim)).astype("float32")
+    np.testing.assert_allclose(loaded.sampler(z, training=False), gan.sampler(z, training=False), atol=1e-6)
+    loaded.fit(dataset, epochs=1, verbose=0)  # one more epoch
+    assert int(loaded.g_optimizer.iterations) == 4 and int(loaded.d_optimizer.iterations) == 4

@@ -1,0 +1,102 @@
+"""What the command line's flags accept, and how its help and errors look.
+
+Every type here turns a bad value into argparse's one-line error that names the flag.
+"""
+
+import argparse
+import math
+import pathlib
+import sys
+
+__all__ = ["Parser", "HelpFormatter", "UsageError", "positive_int", "whole_number", "positive_float",
+           "minutes_limit", "seconds_interval", "data_source", "program_name"]
+
+
+class UsageError(Exception):
+    """Bad input found after parsing: reported as one line, exit status 2."""
+
+
+def program_name(argv0=None):
+    """``python -m dcgan_keras`` when run as a module, else the script's name (``dcgan-keras``)."""
+    argv0 = pathlib.Path(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else ""))
+    if argv0.name in ("__main__.py", "") or argv0.name.startswith("-"):
+        return "python -m dcgan_keras"
+    return argv0.name if argv0.suffix != ".py" else "python -m dcgan_keras"
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong, and where help is."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Shows each flag's default after its help, unless the default is None or False (nothing to show)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "%(default)" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        default = action.default
+        if isinstance(default, float):
+            default = f"{default:g}"
+        elif isinstance(default, (list, tuple)):
+            default = " ".join(str(v) for v in default)
+        return f"{text} (default: {default})"
+
+
+def whole_number(minimum):
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = whole_number(1)
+
+
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _zero_or_positive(unit, zero_means):
+    """An argparse type: 0 (which means ``zero_means``) or a positive, finite number of ``unit``."""
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of {unit}, got {text!r}") from None
+        if not value >= 0 or not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be 0 ({zero_means}) or a positive number of {unit}, got {text}")
+        return value
+
+    return parse
+
+
+minutes_limit = _zero_or_positive("minutes", "no time limit")
+seconds_interval = _zero_or_positive("seconds", "after every epoch")
+
+
+def data_source(text):
+    if text in ("auto", "full", "embedded"):
+        return text
+    path = pathlib.Path(text)
+    if path.is_dir():
+        return path
+    raise argparse.ArgumentTypeError(f"{text!r} is neither 'auto', 'full', 'embedded' nor an existing folder of images")

@@ -1,0 +1,104 @@
+"""The recipe: one place for the default run's settings, model and callbacks."""
+
+import subprocess
+import sys
+
+import keras
+import pytest
+
+from dcgan_keras import callbacks, recipe
+from dcgan_keras.recipe import PAPER_SETTINGS, TRAINING_DEFAULTS, make_callbacks, make_gan, training_config
+
+
+@pytest.mark.parametrize("module", ["recipe", "validation", "cli/__init__", "cli/arguments", "cli/parser"])
+def test_what_help_needs_imports_no_tensorflow_at_module_level(module):
+    import ast
+    import pathlib
+
+    import dcgan_keras
+
+    path = pathlib.Path(dcgan_keras.__file__).parent / f"{module}.py"
+    top = [n for n in ast.parse(path.read_text()).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    names = [a.name for n in top if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module for n in top if isinstance(n, ast.ImportFrom)]
+    assert names and not [n for n in names if n.split(".")[0] in ("tensorflow", "keras", "numpy")], names
+
+
+def test_help_does_not_import_tensorflow():
+    code = ("import sys, runpy; sys.argv = ['-m', '--help']\n"
+            "try:\n    runpy.run_module('dcgan_keras', run_name='__main__', alter_sys=True)\n"
+            "except SystemExit:\n    pass\n"
+            "print('TF', 'tensorflow' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "usage:" in done.stdout and "TF False" in done.stdout, done.stdout + done.stderr
+
+
+def test_defaults_and_paper_settings_are_checked_configs():
+    assert training_config() == TRAINING_DEFAULTS and training_config() is not TRAINING_DEFAULTS
+    paper = training_config(**PAPER_SETTINGS)
+    assert (paper["learning_rate"], paper["beta_1"], paper["latent_dim"]) == (2e-4, 0.5, 100)
+    assert paper["r1_weight"] == paper["ema_decay"] == paper["cooldown"] == 0
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"stepz": 3}, "unknown recipe setting(s) stepz"),
+    ({"steps": 0}, "steps must be a whole number >= 1"),
+    ({"beta_1": 1.0}, "beta_1 must be a number in [0, 1)"),
+    ({"r1_weight": float("nan")}, "r1_weight must be a number >= 0"),
+    ({"learning_rate": 0}, "learning_rate must be a number > 0"),
+    ({"upsampling": "bicubic"}, "upsampling must be one of"),
+    ({"latent_dim": "13"}, "latent_dim must be a whole number >= 1"),
+])
+def test_bad_settings_are_named(overrides, message):
+    with pytest.raises(ValueError) as caught:
+        training_config(**overrides)
+    assert message in str(caught.value)
+
+
+def test_make_gan_builds_the_configured_networks_and_optimizers():
+    config = training_config(latent_dim=8, g_filters=4, d_filters=4, g_refine_blocks=0, learning_rate=1e-3,
+                             d_learning_rate=3e-3, beta_1=0.5, xla=False, steps_per_execution=2)
+    gan = make_gan(config, seed=1)
+    assert gan.latent_dim == 8 and gan.generator_ema is not None and gan.r1_weight == 1.0
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(3e-3)
+    assert gan.d_optimizer.beta_1 == 0.5 and gan.steps_per_execution == 2 and not gan.jit_compile
+    assert keras.config.dtype_policy().name == "float32"
+
+
+def test_make_callbacks_orders_the_default_run():
+    cbs = make_callbacks(training_config(), steps_per_epoch=78, epochs=154)
+    kinds = [type(c) for c in cbs]
+    assert kinds == [callbacks.StopOnNonFiniteLoss, callbacks.QualityMonitor, callbacks.StopWhenQualityStalls,
+                     callbacks.LearningRateCooldown, callbacks.TimeBudget, callbacks.ProgressBar]
+    quality = recipe.find_callback(cbs, callbacks.QualityMonitor)
+    assert quality.every == 10  # 780 steps of 78
+    stalls = recipe.find_callback(cbs, callbacks.StopWhenQualityStalls)
+    assert stalls.patience == TRAINING_DEFAULTS["patience"] and stalls.start_from_epoch == round(0.6 * 154)
+    assert recipe.find_callback(cbs, callbacks.TimeBudget).minutes == TRAINING_DEFAULTS["minutes"]
+
+
+def test_make_callbacks_without_quality_limit_or_folder():
+    cbs = make_callbacks(training_config(minutes=0, cooldown=0), 10, image_shape=(32, 32, 3), progress=False)
+    assert [type(c) for c in cbs] == [callbacks.StopOnNonFiniteLoss]
+
+
+def test_make_callbacks_with_a_folder_writes_files(tmp_path):
+    cbs = make_callbacks(training_config(), 78, out_dir=tmp_path, tensorboard=True)
+    assert {callbacks.SampleGrid, callbacks.MetricsLogger, callbacks.ResumableCheckpoint,
+            keras.callbacks.TensorBoard, callbacks.SampleImages} <= {type(c) for c in cbs}
+
+
+def test_quality_stalls_stops_only_after_patience_measurements():
+    stop = callbacks.StopWhenQualityStalls(patience=2, min_delta=0.1, start_from_epoch=0)
+
+    class Model:
+        stop_training = False
+
+    stop.set_model(Model())
+    stop.on_train_begin()
+    for epoch, fid in enumerate([5.0, None, 4.0, None, None, 3.95]):
+        stop.on_epoch_end(epoch, {} if fid is None else {"fid": fid})
+        assert not stop.model.stop_training, epoch  # epochs without a measurement do not count
+    stop.on_epoch_end(6, {"fid": 3.99})  # the second measurement in a row without a gain of 0.1
+    assert stop.model.stop_training and stop.stopped_epoch == 6
