@@ -1,8 +1,9 @@
 """MNIST and image-folder loading, scaling to [-1, 1], and ``tf.data`` pipelines.
 
 The embedded default is 5,000 real MNIST training digits (500 a class) shipped in
-``data/mnist_5k.npz``; full MNIST (60,000 digits) is used when it is cached or can
-be downloaded.
+``data/mnist_5k.npz``; full MNIST (60,000 training digits, and the 10,000 test digits)
+is used when it is in Keras's cache or can be downloaded. ``scripts/prepare_mnist.py``
+fills that cache without a download from Keras.
 """
 
 import concurrent.futures
@@ -18,6 +19,8 @@ __all__ = [
     "load_mnist",
     "load_embedded_mnist",
     "load_full_mnist",
+    "load_cached_mnist",
+    "load_mnist_test",
     "load_image_folder",
     "scale_images",
     "unscale_images",
@@ -74,40 +77,103 @@ def _cached_mnist_path():
     return pathlib.Path(cache) / "datasets" / "mnist.npz"
 
 
-def load_full_mnist(timeout=20.0):
-    """The 60,000 MNIST training digits from Keras's cache, downloading them if needed.
+def _check_mnist_split(path, images, labels, split):
+    fix = ("delete it, or rewrite it with `python scripts/prepare_mnist.py` "
+           "(or `keras.datasets.mnist.load_data()` where MNIST can be downloaded)")
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"MNIST cache {path}: x_{split} must be uint8 of shape (n, 28, 28), "
+                         f"got {images.dtype} {images.shape}; {fix}")
+    if labels.ndim != 1 or len(labels) != len(images) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"MNIST cache {path}: y_{split} must be {len(images)} integer labels, one an image, "
+                         f"got {labels.dtype} {labels.shape}; {fix}")
+    if len(labels) and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"MNIST cache {path}: y_{split} holds labels outside 0-9; {fix}")
+    return images, labels.astype(np.uint8)
+
+
+def load_cached_mnist(split="train", path=None):
+    """MNIST's training or test digits from Keras's cache file, checked; never touches the network.
+
+    The cache is ``$KERAS_HOME/datasets/mnist.npz`` (``~/.keras/datasets/mnist.npz`` by default),
+    the file ``keras.datasets.mnist.load_data()`` downloads, or ``scripts/prepare_mnist.py`` writes,
+    with arrays ``x_train``, ``y_train``, ``x_test`` and ``y_test``.
 
     Args:
-        timeout: seconds to wait for a download before giving up.
+        split: ``"train"`` (60,000 digits in full MNIST) or ``"test"`` (10,000).
+        path: a cache file to read instead of Keras's.
+
+    Returns:
+        ``(images uint8 (n, 28, 28), labels uint8 (n,))``.
 
     Raises:
-        RuntimeError: the data is not cached and could not be downloaded in time.
+        FileNotFoundError: there is no cache file.
+        ValueError: the file is corrupt, or its arrays have the wrong shape, dtype or labels.
     """
-    cached = _cached_mnist_path()
-    if cached.exists():
-        try:
-            images, labels = _load_npz(cached, ("x_train", "y_train"))
-            return images.astype(np.uint8), labels.astype(np.uint8)
-        except ValueError:
-            pass  # a broken cache: try the download below
+    if split not in ("train", "test"):
+        raise ValueError(f"unknown MNIST split {split!r}; use 'train' or 'test'")
+    path = _cached_mnist_path() if path is None else pathlib.Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"MNIST is not in Keras's cache ({path}); write it with "
+                                "`python scripts/prepare_mnist.py`, or call keras.datasets.mnist.load_data() "
+                                "where MNIST can be downloaded")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            images, labels = np.asarray(archive[f"x_{split}"]), np.asarray(archive[f"y_{split}"])
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError
+        raise ValueError(f"MNIST cache {path} is corrupt or incomplete ({type(exc).__name__}: {exc}); delete it, "
+                         "or rewrite it with `python scripts/prepare_mnist.py`") from exc
+    return _check_mnist_split(path, images, labels, split)
 
+
+def _download_mnist(timeout):
     def download():
         import keras
 
-        (images, labels), _ = keras.datasets.mnist.load_data()
-        return images, labels
+        return keras.datasets.mnist.load_data()
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     future = pool.submit(download)
     try:
-        images, labels = future.result(timeout=timeout)
+        return future.result(timeout=timeout)
     except concurrent.futures.TimeoutError as exc:
         raise RuntimeError(f"full MNIST could not be downloaded within {timeout:.0f} s") from exc
     except Exception as exc:
         raise RuntimeError(f"full MNIST could not be downloaded ({type(exc).__name__}: {exc})") from exc
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    return np.asarray(images, np.uint8), np.asarray(labels, np.uint8)
+
+
+def _load_full_split(split, timeout):
+    path = _cached_mnist_path()
+    if path.exists():
+        return load_cached_mnist(split, path)
+    train, test = _download_mnist(timeout)
+    images, labels = train if split == "train" else test
+    return _check_mnist_split(path, np.asarray(images), np.asarray(labels), split)
+
+
+def load_full_mnist(timeout=20.0):
+    """The 60,000 MNIST training digits from Keras's cache, downloading them if needed.
+
+    A cache file that exists is read and checked (:func:`load_cached_mnist`), never replaced.
+
+    Args:
+        timeout: seconds to wait for a download before giving up.
+
+    Raises:
+        RuntimeError: the data is not cached and could not be downloaded in time.
+        ValueError: the cache file is corrupt or holds arrays of the wrong shape or dtype.
+    """
+    return _load_full_split("train", timeout)
+
+
+def load_mnist_test(timeout=20.0):
+    """MNIST's 10,000 test digits, from Keras's cache or downloaded, like :func:`load_full_mnist`.
+
+    ``dcgan_keras.metrics`` takes its FID reference statistics from these digits; nothing in
+    the package trains on them.
+    """
+    return _load_full_split("test", timeout)
 
 
 def load_mnist(source="auto", timeout=20.0):
@@ -117,7 +183,8 @@ def load_mnist(source="auto", timeout=20.0):
         source: ``"embedded"`` (the 5,000 shipped digits, no network), ``"full"``
             (the 60,000 training digits, cached or downloaded; raises if neither
             works) or ``"auto"`` (full when it can be had, else embedded with one
-            warning saying so).
+            warning saying so; a broken cache file also falls back, with its error
+            in the warning).
         timeout: seconds a download may take before it counts as failed.
 
     Example:
@@ -132,7 +199,7 @@ def load_mnist(source="auto", timeout=20.0):
     if source == "auto":
         try:
             return load_full_mnist(timeout=timeout)
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             warnings.warn(f"{exc}; using the 5,000 embedded MNIST digits instead", stacklevel=2)
             return load_embedded_mnist()
     raise ValueError(f"unknown MNIST source {source!r}; use 'auto', 'full' or 'embedded'")

@@ -12,6 +12,7 @@ from dcgan_keras.course.activations import (
     layer_gradient_norms,
     leaky_relu,
     leaky_relu_derivative,
+    mean_tanh_slope,
     relu,
     sigmoid,
     sigmoid_derivative,
@@ -131,6 +132,37 @@ def test_sigmoid_gradients_vanish_but_relu_gradients_do_not():
     assert sig[0] < 1e-3 * sig[-1]
     assert rel[0] > 0.05 * rel[-1]
     np.testing.assert_array_equal(sig, layer_gradient_norms("sigmoid", depth=8, width=16, batch_size=32))
+
+
+def test_tanh_gradients_vanish_with_large_biases_and_not_with_glorot():
+    glorot = layer_gradient_norms("tanh", depth=8, width=16, batch_size=32)
+    saturated = layer_gradient_norms("tanh", depth=8, width=16, batch_size=32, bias_stddev=3.0)
+    large_weights = layer_gradient_norms("tanh", depth=8, width=16, batch_size=32, kernel_initializer={
+        "class_name": "RandomNormal", "config": {"stddev": 1.0}})
+    assert glorot[0] > 0.05 * glorot[-1]
+    assert saturated[0] < 1e-3 * saturated[-1]
+    assert large_weights[0] > large_weights[-1]  # saturated too, but the large weights make it grow
+    with pytest.raises(ValueError, match="bias_stddev"):
+        layer_gradient_norms("tanh", depth=2, bias_stddev=-1.0)
+
+
+def test_mean_tanh_slope_matches_a_keras_stack():
+    width, depth = 8, 4
+    slopes = mean_tanh_slope(0.7, 0.5, depth=depth, width=width, batch_size=16, seed=3)
+    rng = np.random.default_rng(3)  # the same draws, in the same order, through Keras layers
+    h = rng.standard_normal((16, width))
+    for layer_slope in slopes:
+        dense = keras.layers.Dense(width)
+        dense.build((None, width))
+        dense.set_weights([rng.normal(0.0, 0.7, (width, width)), rng.normal(0.0, 0.5, width)])
+        z = tf.constant(np.asarray(dense(h.astype(np.float32))))
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            out = keras.activations.tanh(z)
+        np.testing.assert_allclose(layer_slope, np.mean(tape.gradient(out, z)), rtol=1e-4)
+        h = np.asarray(out, np.float64)
+    glorot, large = mean_tanh_slope(1 / np.sqrt(32)), mean_tanh_slope(1.0)
+    assert glorot.min() > 0.5 > 0.2 > large.max()
 
 
 def test_bad_slope_raises():

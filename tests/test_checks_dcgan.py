@@ -1,7 +1,10 @@
-"""Tests of the exercise checks of notebook 06: each passes the worked solution and fails wrong answers."""
+"""Tests of the exercise checks of notebooks 06 and 07: each passes the worked solution and fails wrong answers."""
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
+from keras import ops
 
 from dcgan_keras.course.checks import (
     EXERCISE_LOGITS,
@@ -9,6 +12,7 @@ from dcgan_keras.course.checks import (
     check_block_parameters,
     check_discriminator_loss,
     check_slerp,
+    check_train_step,
 )
 
 
@@ -68,7 +72,12 @@ def test_discriminator_loss_mistakes_get_their_hints(wrong, hint):
     assert not result and hint in repr(result)
 
 
-@pytest.mark.parametrize("placeholder", [None, "1.2", [1.0, 2.0], float("nan"), True])
+def test_untouched_stubs_say_not_answered_yet():
+    for result in (check_discriminator_loss(None), check_slerp(None), check_block_parameters(None)):
+        assert not result and repr(result).endswith("not answered yet.") and "Hint" not in repr(result)
+
+
+@pytest.mark.parametrize("placeholder", ["1.2", [1.0, 2.0], float("nan"), True])
 def test_discriminator_loss_placeholders_give_a_hint_not_an_error(placeholder):
     result = check_discriminator_loss(placeholder)
     assert not result and "Hint" in repr(result)
@@ -102,7 +111,7 @@ def test_slerp_mistakes_get_their_hints(wrong, hint):
     assert not result and hint in repr(result)
 
 
-@pytest.mark.parametrize("placeholder", [None, 3, "slerp"])
+@pytest.mark.parametrize("placeholder", [3, "slerp"])
 def test_slerp_placeholder_gives_a_hint(placeholder):
     result = check_slerp(placeholder)
     assert not result and "define `slerp`" in repr(result)
@@ -141,7 +150,75 @@ def test_block_parameters_mistakes_get_their_hints(wrong, hint):
     assert not result and hint in repr(result)
 
 
-@pytest.mark.parametrize("placeholder", [None, "131328", [1, 2]])
+@pytest.mark.parametrize("placeholder", ["131328", [1, 2]])
 def test_block_parameters_placeholder_gives_a_hint(placeholder):
     result = check_block_parameters(placeholder)
     assert not result and "Hint" in repr(result)
+
+
+# ---------------------------------------------------------------- the training step (notebook 06)
+
+_BCE = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+def _gan_class(real_target=1.0, fake_target=0.0, g_target=1.0, apply_d=True):
+    """A GAN class written as notebook 06 writes it, with the targets of its losses as parameters."""
+
+    class StepGAN(keras.Model):
+        def __init__(self, generator, discriminator, seed=None):
+            super().__init__()
+            self.generator, self.discriminator = generator, discriminator
+            self.latent_dim = generator.input_shape[-1]
+            self.seed_generator = keras.random.SeedGenerator(seed)
+
+        def compile(self, d_optimizer, g_optimizer):
+            super().compile()
+            self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+        def train_step(self, real):
+            z = keras.random.normal((ops.shape(real)[0], self.latent_dim), seed=self.seed_generator)
+            with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+                fake = self.generator(z, training=True)
+                real_logits = self.discriminator(real, training=True)
+                fake_logits = self.discriminator(fake, training=True)
+                d_loss = (_BCE(ops.full_like(real_logits, real_target), real_logits)
+                          + _BCE(ops.full_like(fake_logits, fake_target), fake_logits))
+                g_loss = _BCE(ops.full_like(fake_logits, g_target), fake_logits)
+            d_weights, g_weights = self.discriminator.trainable_weights, self.generator.trainable_weights
+            if apply_d:
+                self.d_optimizer.apply(d_tape.gradient(d_loss, d_weights), d_weights)
+            self.g_optimizer.apply(g_tape.gradient(g_loss, g_weights), g_weights)
+            return {"d_loss": d_loss, "g_loss": g_loss}
+
+    return StepGAN
+
+
+def test_train_step_solution_passes_and_plain_step_matches_without_smoothing():
+    assert check_train_step(_gan_class(real_target=0.9))
+    assert check_train_step(_gan_class(), label_smoothing=0.0)
+
+
+@pytest.mark.parametrize("cls, hint", [
+    (_gan_class(), "unsmoothed"),
+    (_gan_class(real_target=0.9, g_target=0.9), "one-sided"),
+    (_gan_class(real_target=0.9, fake_target=0.1), "differs from the reference"),
+    (_gan_class(real_target=0.9, apply_d=False), "weights after the step"),
+])
+def test_train_step_mistakes_get_their_hints(cls, hint):
+    result = check_train_step(cls)
+    assert not result and hint in repr(result)
+
+
+def test_train_step_stub_and_errors_never_raise():
+    class Stub(_gan_class()):
+        def train_step(self, real):
+            raise NotImplementedError
+
+    class Broken(_gan_class()):
+        def train_step(self, real):
+            return undefined_name  # noqa: F821
+
+    assert repr(check_train_step(Stub)).endswith("not answered yet.")
+    result = check_train_step(Broken)
+    assert not result and "NameError" in repr(result)
+    assert not check_train_step(None) and not check_train_step(int)

@@ -1,17 +1,22 @@
-"""Every exercise check of notebooks 01-03 passes a right answer and fails wrong ones and the placeholder."""
+"""Every exercise check of notebooks 01-03 passes a right answer, fails wrong ones with a hint that does not
+give the answer away, and says "not answered yet" for the untouched placeholder."""
 
 import numpy as np
 
 from dcgan_keras.course.checks import CheckResult
 from dcgan_keras.course.checks.foundations import (
+    check_batch_norm_inference,
     check_batch_norm_output,
     check_dead_fraction,
+    check_full_coverage_stride,
     check_horizontal_edge_kernel,
     check_keras_momentum,
     check_leaky_relu_derivative,
+    check_momentum_memory,
     check_moving_mean,
     check_output_sizes,
     check_same_padding,
+    check_saturating_bias,
     check_sigmoid_gradient_bound,
 )
 
@@ -19,6 +24,12 @@ from dcgan_keras.course.checks.foundations import (
 def passes(result):
     assert isinstance(result, CheckResult)
     assert result.passed and "correct" in repr(result), repr(result)
+
+
+def unanswered(result):
+    assert isinstance(result, CheckResult)
+    assert not result.passed and "not answered yet" in repr(result), repr(result)
+    assert "Hint" not in repr(result), repr(result)
 
 
 def fails(result, hint=""):
@@ -29,18 +40,21 @@ def fails(result, hint=""):
 
 def test_check_leaky_relu_derivative():
     passes(check_leaky_relu_derivative(lambda z, a: np.where(z > 0, 1.0, a)))
-    fails(check_leaky_relu_derivative(None), "replace None")
+    unanswered(check_leaky_relu_derivative(None))
     fails(check_leaky_relu_derivative(lambda z, a: np.where(z > 0, 1.0, 0.2)), "negative_slope=0.3")
     fails(check_leaky_relu_derivative(lambda z, a: np.where(z > 0, z, a * z)))  # the function, not its slope
     fails(check_leaky_relu_derivative(lambda z, a: 1 / 0), "ZeroDivisionError")
     fails(check_leaky_relu_derivative(0.2), "function")
+    unanswered(check_leaky_relu_derivative(lambda z, a: None))  # a stub whose body is `...`
+    wrong = check_leaky_relu_derivative(lambda z, a: np.where(z > 0, 1.0, 0.0))
+    assert "np.where" not in repr(wrong) and "negative_slope)" not in repr(wrong)  # no solution in the hint
 
 
 def test_check_dead_fraction():
     outputs = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 2.0, 0.5, 0.0]])
     passes(check_dead_fraction(0.5, outputs))
     passes(check_dead_fraction(np.float32(0.5), outputs))
-    fails(check_dead_fraction(None, outputs), "replace None")
+    unanswered(check_dead_fraction(None, outputs))
     fails(check_dead_fraction(0.75, outputs), "every input")
     fails(check_dead_fraction(50, outputs), "percentage")
     fails(check_dead_fraction("half", outputs), "one number")
@@ -50,7 +64,7 @@ def test_check_dead_fraction():
 def test_check_sigmoid_gradient_bound():
     passes(check_sigmoid_gradient_bound(0.25 ** 10))
     passes(check_sigmoid_gradient_bound(0.25 ** 4, depth=4))
-    fails(check_sigmoid_gradient_bound(None), "replace None")
+    unanswered(check_sigmoid_gradient_bound(None))
     fails(check_sigmoid_gradient_bound(0.25), "10 layers")
     fails(check_sigmoid_gradient_bound(0.5 ** 10))
     fails(check_sigmoid_gradient_bound(True), "one number")
@@ -59,7 +73,7 @@ def test_check_sigmoid_gradient_bound():
 def test_check_keras_momentum():
     passes(check_keras_momentum(0.95))
     passes(check_keras_momentum(0.9, pytorch_momentum=0.1))
-    fails(check_keras_momentum(None), "replace None")
+    unanswered(check_keras_momentum(None))
     fails(check_keras_momentum(0.05), "weight of the old estimate")
     fails(check_keras_momentum("0.95".split()), "one number")
 
@@ -71,7 +85,7 @@ def test_check_batch_norm_output():
     right = gamma * (x - mean) / np.sqrt(var + 1e-3) + beta
     passes(check_batch_norm_output(right, x, gamma, beta))
     passes(check_batch_norm_output(right.tolist(), x, gamma, beta))
-    fails(check_batch_norm_output(None, x, gamma, beta), "replace None")
+    unanswered(check_batch_norm_output(None, x, gamma, beta))
     unbiased = gamma * (x - mean) / np.sqrt(x.var(axis=0, ddof=1) + 1e-3) + beta
     fails(check_batch_norm_output(unbiased, x, gamma, beta), "biased variance")
     fails(check_batch_norm_output((x - mean) / np.sqrt(var + 1e-3), x, gamma, beta), "gamma and beta")
@@ -82,7 +96,7 @@ def test_check_batch_norm_output():
 def test_check_moving_mean():
     passes(check_moving_mean(4 * (1 - 0.9 ** 3), [4, 4, 4], 0.9))
     passes(check_moving_mean(1.0 * 0.5 + 3 * 0.5, [3], 0.5, initial=1.0))
-    fails(check_moving_mean(None, [4, 4, 4], 0.9), "replace None")
+    unanswered(check_moving_mean(None, [4, 4, 4], 0.9))
     fails(check_moving_mean(4.0, [4, 4, 4], 0.9), "3 batches")
     fails(check_moving_mean(4 * 0.9 ** 3, [4, 4, 4], 0.9))
     fails(check_moving_mean(object(), [4], 0.9), "one number")
@@ -92,7 +106,7 @@ def test_check_output_sizes():
     passes(check_output_sizes((14, 12)))
     passes(check_output_sizes([14, 12]))
     passes(check_output_sizes((3, 2), input_size=5, kernel_size=3, stride=2))
-    fails(check_output_sizes(None), "replace None")
+    unanswered(check_output_sizes(None))
     fails(check_output_sizes((12, 14)), "order")
     fails(check_output_sizes((14, 13)), "'valid'")
     fails(check_output_sizes((28, 12)), "'same'")
@@ -102,7 +116,7 @@ def test_check_output_sizes():
 def test_check_horizontal_edge_kernel():
     passes(check_horizontal_edge_kernel(np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])))
     passes(check_horizontal_edge_kernel([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]))  # Sobel
-    fails(check_horizontal_edge_kernel(None), "replace None")
+    unanswered(check_horizontal_edge_kernel(None))
     fails(check_horizontal_edge_kernel(np.array([[1, 0, -1]] * 3)), "vertical")
     fails(check_horizontal_edge_kernel(np.ones((3, 3))), "sum to 0")
     fails(check_horizontal_edge_kernel(np.zeros((3, 3))), "does not respond")
@@ -112,7 +126,52 @@ def test_check_horizontal_edge_kernel():
 def test_check_same_padding():
     passes(check_same_padding((1, 2)))
     passes(check_same_padding((1, 1), input_size=5, kernel_size=3, stride=1))
-    fails(check_same_padding(None), "replace None")
+    unanswered(check_same_padding(None))
     fails(check_same_padding((2, 1)), "after")
     fails(check_same_padding((2, 2)), "total")
     fails(check_same_padding(3), "pair")
+
+
+def test_check_saturating_bias():
+    passes(check_saturating_bias(3.0))
+    unanswered(check_saturating_bias(None))
+    fails(check_saturating_bias(0.0), "flat tails")
+    fails(check_saturating_bias(-1.0), ">= 0")
+    fails(check_saturating_bias("big"), "one number")
+
+
+def test_check_batch_norm_inference():
+    from dcgan_keras.course.normalization import batch_norm_forward, batch_norm_inference
+
+    passes(check_batch_norm_inference(batch_norm_inference))
+    passes(check_batch_norm_inference(lambda x, m, v, g, b, e: g * (x - m) / np.sqrt(v + e) + b))
+    unanswered(check_batch_norm_inference(None))
+    unanswered(check_batch_norm_inference(lambda x, m, v, g, b, e: None))
+    fails(check_batch_norm_inference(lambda x, m, v, g, b, e: batch_norm_forward(x, g, b, e)[0]), "training mode")
+    fails(check_batch_norm_inference(lambda x, m, v, g, b, e: g * (x - m) / np.sqrt(v) + b), "missing")
+    fails(check_batch_norm_inference(lambda x, m, v, g, b, e: (x - m) / np.sqrt(v + e)), "differs")
+    fails(check_batch_norm_inference(lambda x, m, v, g, b, e: x[:1]), "shape")
+    fails(check_batch_norm_inference(lambda x, m, v, g, b, e: 1 / 0), "ZeroDivisionError")
+    fails(check_batch_norm_inference(3.0), "function")
+
+
+def test_check_momentum_memory():
+    first = next(t for t in range(1, 10_000) if 0.99 ** t < 0.01)
+    passes(check_momentum_memory(first))
+    passes(check_momentum_memory(first, momentum=0.99, threshold=0.01))
+    passes(check_momentum_memory(22, momentum=0.9, threshold=0.1))  # 0.9**21 > 0.1 > 0.9**22
+    unanswered(check_momentum_memory(None))
+    fails(check_momentum_memory(first - 1), "not yet under")
+    fails(check_momentum_memory(first + 50), "earlier")
+    fails(check_momentum_memory(2.5), "whole number")
+    for result in (check_momentum_memory(first - 1), check_momentum_memory(first + 50)):
+        assert str(first) not in repr(result)  # the hint never states the answer
+
+
+def test_check_full_coverage_stride():
+    passes(check_full_coverage_stride(3))
+    passes(check_full_coverage_stride(5, input_size=20, kernel_size=5, padding="same"))
+    unanswered(check_full_coverage_stride(None))
+    fails(check_full_coverage_stride(4), "never visited")
+    fails(check_full_coverage_stride(2), "larger one")
+    fails(check_full_coverage_stride(0), "whole number")

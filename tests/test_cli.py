@@ -80,6 +80,31 @@ def test_evaluate_prints_the_quality_figures(trained_run, capsys):
     assert sum(report["class_counts"]) == 200
 
 
+def test_evaluate_reports_memorisation_against_unseen_digits(trained_run, tmp_path, monkeypatch, capsys):
+    from dcgan_keras.data import load_mnist
+
+    images, labels = load_mnist("embedded")
+    pick = np.random.default_rng(1).permutation(len(images))
+    cache = tmp_path / "keras" / "datasets"
+    cache.mkdir(parents=True)
+    # a small made-up cache: 300 "training" and 200 "test" digits taken from the embedded ones
+    np.savez(cache / "mnist.npz", x_train=images[pick[:300]], y_train=labels[pick[:300]],
+             x_test=images[pick[300:500]], y_test=labels[pick[300:500]])
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    status, out, _ = run(capsys, "evaluate", str(trained_run / "generator.keras"), "--n", "100")
+    memorisation = json.loads(out)["memorisation"]
+    assert status == 0 and memorisation["trained_on"] == "embedded"  # read from run.json beside the generator
+    assert memorisation["n_samples"] == 100 and memorisation["n_train"] == 5000 and memorisation["n_test"] == 200
+    assert memorisation["sample_median"] > 0 and memorisation["ratio"] == pytest.approx(
+        memorisation["sample_median"] / memorisation["test_median"])
+    status, out, err = run(capsys, "evaluate", str(trained_run / "generator.keras"), "--n", "100",
+                           "--train-data", "none")
+    assert status == 0 and "memorisation" not in json.loads(out)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "empty"))
+    status, out, err = run(capsys, "evaluate", str(trained_run / "generator.keras"), "--n", "100")
+    assert status == 0 and "memorisation" not in json.loads(out) and "no memorisation check" in err
+
+
 def test_evaluate_several_draws_reports_the_mean_and_spread(trained_run, capsys):
     path = str(trained_run / "generator.keras")
     _, single, _ = run(capsys, "evaluate", path, "--n", "200", "--seed", "3")
@@ -371,3 +396,21 @@ def test_tensorboard_logs_losses_and_sample_grids(tmp_path, capsys):
         for event in tf.compat.v1.train.summary_iterator(str(event_file)):
             tags.update(value.tag for value in event.summary.value)
     assert {"epoch_d_loss", "epoch_g_loss", "epoch_fid", "samples"} <= tags, tags
+
+
+def test_plain_keras_loads_the_trained_generator_after_one_import(trained_run):
+    """In a fresh process, ``import dcgan_keras`` is all ``keras.saving.load_model`` needs."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "import dcgan_keras\n"
+            "import keras\n"
+            "from dcgan_keras import DCGAN, build_discriminator, build_generator, load_mnist\n"
+            "g = keras.saving.load_model(sys.argv[1])\n"
+            "z = np.zeros((2, g.input_shape[-1]), 'float32')\n"
+            "print(tuple(g(z, training=False).shape), {type(l).__module__ for l in g.layers if 'Block' in type(l).__name__})\n")
+    done = subprocess.run([sys.executable, "-c", code, str(trained_run / "generator.keras")], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "(2, 28, 28, 1) {'dcgan_keras.layers'}" in done.stdout, done.stdout

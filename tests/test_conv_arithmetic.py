@@ -8,6 +8,7 @@ import pytest
 import tensorflow as tf
 
 from dcgan_keras.course.conv_arithmetic import (
+    conv2d_multichannel,
     conv2d_naive,
     conv_multiply_adds,
     conv_output_size,
@@ -86,6 +87,27 @@ def test_naive_convolution_with_explicit_padding_matches_keras():
         kernel = rng.uniform(-1, 1, (3, 2))
         np.testing.assert_allclose(conv2d_naive(image, kernel, stride, padding),
                                    keras_conv(image, kernel, stride, padding), atol=1e-5)
+
+
+@pytest.mark.parametrize("size, channels, filters, kernel, stride", [
+    ((7, 7), 3, 4, 3, 1), ((8, 6), 2, 5, (2, 3), (2, 1)), ((9, 9), 16, 8, 4, 2), ((5, 5), 1, 1, 5, 1)])
+def test_multichannel_convolution_matches_keras(size, channels, filters, kernel, stride):
+    rng = np.random.default_rng(sum(size) + channels)
+    image = rng.uniform(-1, 1, (*size, channels)).astype(np.float32)
+    layer = keras.layers.Conv2D(filters, kernel, strides=stride, bias_initializer="random_normal")
+    expected = np.asarray(layer(image[None]))[0]
+    got = conv2d_multichannel(image, layer.kernel.numpy(), layer.bias.numpy(), stride)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    np.testing.assert_allclose(conv2d_multichannel(image[..., :1], layer.kernel.numpy()[:, :, :1, :1]),
+                               conv2d_naive(image[..., 0], layer.kernel.numpy()[:, :, 0, 0])[..., None], atol=1e-5)
+
+
+def test_multichannel_convolution_rejects_mismatched_channels():
+    with pytest.raises(ValueError, match="in_channels"):
+        conv2d_multichannel(np.zeros((5, 5, 3)), np.zeros((3, 3, 2, 4)))
+    with pytest.raises(ValueError, match="in_channels"):
+        conv2d_multichannel(np.zeros((5, 5)), np.zeros((3, 3, 1, 1)))
 
 
 def test_same_padding_puts_the_odd_zero_after():

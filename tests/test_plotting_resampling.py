@@ -29,6 +29,7 @@ CALLS = {
     "plot_scores": lambda: resampling.plot_scores({"a": 0.4, "b": 0.01}, errors={"a": 0.1, "b": 0.0}),
     "plot_image_rows": lambda: resampling.plot_image_rows({"x": RNG.uniform(-1, 1, (3, 28, 28, 1)),
                                                            "y": RNG.uniform(-1, 1, (3, 28, 28))}, ncols=4),
+    "plot_score_history": lambda: resampling.plot_score_history({"a": [0.4, 0.1, 0.05], "b": [0.01, 0.0, 0.0]}),
 }
 
 
@@ -48,3 +49,26 @@ def test_plot_matrices_rejects_non_matrices():
         resampling.plot_matrices([np.ones(3)])
     with pytest.raises(ValueError, match="one title per image"):
         resampling.plot_colour_histograms([PHOTO], ["a", "b"])
+
+
+def test_signed_matrices_get_a_colour_bar_and_figures_fit_the_page():
+    fig = resampling.plot_matrices([np.ones((2, 2)), np.array([[1.0, -1.0], [0.5, -0.5]])], ["a", "b"])
+    assert len(fig.axes) == 3  # two panels, one colour bar for the signed one
+    plt.close(fig)
+    fig = resampling.plot_matrices([np.ones((2, 2)), -np.ones((2, 2))], ["a", "b"], shared_scale=True)
+    assert len(fig.axes) == 3  # one shared colour bar
+    plt.close(fig)
+    fig = resampling.plot_responses([RNG.normal(size=(8, 8))] * 3, ["a", "b", "c"], shared_scale=True)
+    assert len(fig.axes) == 6  # a colour bar for every panel
+    assert fig.get_size_inches()[0] <= resampling.MAX_WIDTH
+    plt.close(fig)
+    fig = resampling.plot_stamps(np.arange(9).reshape(3, 3), np.ones((3, 3)))
+    assert fig.get_size_inches()[0] <= resampling.MAX_WIDTH + 1e-9
+    plt.close(fig)
+
+
+def test_zero_is_written_without_a_minus_sign():
+    fig = resampling.plot_matrices([np.array([[1.0, -1e-9], [0.0, 0.5]])], ["a"], fmt=".2f")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "-0.00" not in texts and texts.count("0.00") == 2
+    plt.close(fig)

@@ -102,3 +102,41 @@ def test_quality_stalls_stops_only_after_patience_measurements():
         assert not stop.model.stop_training, epoch  # epochs without a measurement do not count
     stop.on_epoch_end(6, {"fid": 3.99})  # the second measurement in a row without a gain of 0.1
     assert stop.model.stop_training and stop.stopped_epoch == 6
+
+
+RUN_LENGTH = {"steps", "minutes", "quality_every", "patience"}  # how long a run lasts, not what it trains
+
+
+def _notebook_recipe_calls(name="06_dcgan_mnist.ipynb"):
+    """The keyword names of every ``training_config(...)`` call in the notebook cell that trains the full
+    recipe (the cell that also calls ``make_callbacks``), and that cell's source."""
+    import ast
+    import json
+    import pathlib
+
+    notebook = json.loads((pathlib.Path(__file__).resolve().parents[1] / "notebooks" / name).read_text())
+    cells = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    final = [c for c in cells if "make_callbacks(" in c and "training_config(" in c]
+    assert len(final) == 1, "notebook 06 must train the full recipe in one cell with training_config and make_callbacks"
+    calls = [node for node in ast.walk(ast.parse(final[0])) if isinstance(node, ast.Call)
+             and getattr(node.func, "attr", getattr(node.func, "id", None)) == "training_config"]
+    assert len(calls) == 1 and not calls[0].args
+    keywords = {k.arg for k in calls[0].keywords if k.arg}
+    keywords |= {key.value for k in calls[0].keywords if k.arg is None and isinstance(k.value, ast.Dict)
+                 for key in k.value.keys if isinstance(key, ast.Constant)}
+    keywords |= {key.value for node in ast.walk(calls[0]) if isinstance(node, ast.Dict)
+                 for key in node.keys if isinstance(key, ast.Constant)}
+    return keywords, final[0]
+
+
+def test_notebook_06_and_the_command_line_build_the_same_run():
+    from dcgan_keras.cli import build_parser
+    from dcgan_keras.cli.train import config_from_args
+
+    keywords, source = _notebook_recipe_calls()
+    assert "recipe.make_gan(config" in source and "recipe.make_callbacks(config" in source
+    assert keywords <= RUN_LENGTH, f"notebook 06 changes what the recipe trains: {sorted(keywords - RUN_LENGTH)}"
+    command_line = config_from_args(build_parser().parse_args(["train"]))
+    notebook = training_config(**{k: 1 for k in keywords})  # the run-length values aside
+    assert {k: v for k, v in command_line.items() if k not in RUN_LENGTH} == \
+        {k: v for k, v in notebook.items() if k not in RUN_LENGTH}

@@ -13,6 +13,7 @@ from dcgan_keras.course.transposed import (
     conv_matrix,
     mean_checkerboard_score,
     overlap_counts,
+    phase_sums,
     transposed_conv_output_size,
     transposed_conv_padding,
     upsampling_stack,
@@ -208,3 +209,19 @@ def test_bad_arguments_raise_clear_errors():
     for call, message in BAD_CALLS:
         with pytest.raises(ValueError, match=message):
             call()
+
+
+def test_phase_sums_predict_the_response_to_a_constant():
+    rng = np.random.default_rng(3)
+    for kernel_size, stride in [(3, 2), (4, 2), (5, 3), (6, 3)]:
+        kernel = rng.normal(size=(kernel_size, kernel_size))
+        response = conv2d_transpose_naive(np.ones((8, 8)), kernel, stride)  # valid: phase 0 starts at pixel 0
+        start = stride * ((kernel_size + stride - 1) // stride)  # first pixel that every tap reaches
+        inner = response[start:start + 2 * stride, start:start + 2 * stride]
+        assert np.allclose(inner, np.tile(phase_sums(kernel, stride), (2, 2)))
+    assert phase_sums(np.ones((3, 3)), 2).tolist() == [[4.0, 2.0], [2.0, 1.0]]
+    assert np.array_equal(phase_sums(np.ones((4, 4)), 2), np.full((2, 2), 4.0))
+    four_d = rng.normal(size=(4, 4, 3, 2))
+    assert np.allclose(phase_sums(four_d, 2)[..., 1], phase_sums(four_d[:, :, 1, :].sum(axis=2), 2))
+    with pytest.raises(ValueError, match="kernel must be"):
+        phase_sums(np.ones(3), 2)

@@ -130,3 +130,51 @@ def test_bad_latent_dim_is_refused(latent_dim):
 def test_bad_dropout_is_refused(dropout):
     with pytest.raises(ValueError, match="dropout"):
         build_tutorial_discriminator(dropout=dropout)
+
+
+def test_quality_clock_stops_on_time_measures_and_does_not_count_measuring(digits, monkeypatch):
+    import time
+
+    from dcgan_keras.course import variants
+    from dcgan_keras.data import make_dataset, scale_images
+    from dcgan_keras.gan import DCGAN
+    from dcgan_keras.models import build_discriminator, build_generator
+
+    def slow_report(images):  # measuring takes a second that the clock must not count
+        time.sleep(1.0)
+        return {"fid": float(np.abs(images).mean()), "classes_covered": 3}
+
+    monkeypatch.setattr("dcgan_keras.metrics.quality_report", slow_report)
+    gan = DCGAN(build_generator(8, base_filters=4), build_discriminator(base_filters=4), seed=0)
+    gan.compile()
+    dataset = make_dataset(scale_images(digits[0][:64]), 16, seed=0)
+    gan.fit(dataset, epochs=1, verbose=0)  # traced before the clock starts
+    clock = variants.QualityClock(seconds=4.0, every=1.0, n=16)
+    started = time.perf_counter()
+    gan.fit(dataset, epochs=10_000, verbose=0, callbacks=[clock])
+    wall = time.perf_counter() - started
+    history = clock.history
+    assert clock.stopped and len(history["fid"]) >= 2  # every second of training, and once at the end
+    assert history["seconds"] == sorted(history["seconds"]) and history["seconds"][-1] >= 4.0
+    assert history["steps"] == sorted(history["steps"])
+    assert history["steps"][-1] == int(gan.d_optimizer.iterations) - 4  # the warm-up's 4 steps not counted
+    assert history["classes_covered"] == [3] * len(history["fid"])
+    assert wall >= history["seconds"][-1] + len(history["fid"]) - 0.5  # the measurements' seconds came on top
+    assert clock.fraction() >= 1.0
+
+
+@pytest.mark.parametrize("seconds, every", [(0, 1), (1, 0), (-1, 1), (float("nan"), 1)])
+def test_quality_clock_refuses_bad_times(seconds, every):
+    from dcgan_keras.course.variants import QualityClock
+
+    with pytest.raises(ValueError, match="positive numbers"):
+        QualityClock(seconds, every)
+
+
+def test_tutorial_settings_are_a_valid_recipe():
+    from dcgan_keras.course.variants import TUTORIAL_SETTINGS
+    from dcgan_keras.recipe import training_config
+
+    config = training_config(**TUTORIAL_SETTINGS)
+    assert (config["latent_dim"], config["batch_size"], config["learning_rate"], config["beta_1"]) == (100, 32, 2e-4, 0.5)
+    assert config["r1_weight"] == config["ema_decay"] == config["cooldown"] == 0

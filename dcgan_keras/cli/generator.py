@@ -68,11 +68,12 @@ def evaluate(args):
     from dcgan_keras.metrics import quality_report
 
     rng = np.random.default_rng(args.seed)  # the first draw is the one a single draw scores
-    reports = [quality_report(generate_from_noise(
-        generator, rng.standard_normal((args.n, generator.input_shape[-1])).astype(np.float32)))
-        for _ in range(args.draws)]
+    draws = [generate_from_noise(generator, rng.standard_normal((args.n, generator.input_shape[-1])).astype(np.float32))
+             for _ in range(args.draws)]
+    reports = [quality_report(images) for images in draws]
+    memorisation = _memorisation(args, draws[0])
     if args.draws == 1:
-        print(json.dumps(reports[0], indent=2))
+        print(json.dumps({**reports[0], **memorisation}, indent=2))
         return 0
     fids = np.array([r["fid"] for r in reports])
     counts = np.sum([r["class_counts"] for r in reports], axis=0)
@@ -83,5 +84,32 @@ def evaluate(args):
         "inception_score": float(np.mean([r["inception_score"] for r in reports])),
         "class_counts": [int(c) for c in counts], "min_class_fraction": float(counts.min() / total),
         "classes_covered": int(np.sum(counts >= 0.05 * total)),
-        "classes_covered_fewest": min(r["classes_covered"] for r in reports)}, indent=2))
+        "classes_covered_fewest": min(r["classes_covered"] for r in reports), **memorisation}, indent=2))
     return 0
+
+
+def _memorisation(args, samples):
+    """``{"memorisation": ...}`` for the first draw, or ``{}`` (with a note saying why) when it cannot be had."""
+    import sys
+
+    source = args.train_data
+    if source == "auto":
+        run_file = pathlib.Path(args.generator).with_name("run.json")
+        source = json.loads(run_file.read_text()).get("data") if run_file.exists() else None
+        if source not in ("embedded", "full"):
+            print("note: no memorisation check: say which digits the generator trained on with --train-data",
+                  file=sys.stderr)
+            return {}
+    if source == "none":
+        return {}
+    from dcgan_keras import data
+    from dcgan_keras.metrics import memorisation_report
+
+    try:
+        test_images, _ = data.load_cached_mnist("test")
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"note: no memorisation check: it compares with MNIST's unseen test digits, and {exc}", file=sys.stderr)
+        return {}
+    train_images, _ = data.load_mnist(source)
+    report = memorisation_report(samples, train_images, test_images)
+    return {"memorisation": {"trained_on": source, **report}}

@@ -172,6 +172,10 @@ def add_evaluate_parser(commands):
     evaluate.add_argument("--draws", type=positive_int, default=1,
                           help="score this many independent sets of --n samples and print the mean FID and its "
                                "spread; one set's FID moves by a tenth or two from draw to draw")
+    evaluate.add_argument("--train-data", choices=("auto", "embedded", "full", "none"), default="auto",
+                          help="the digits the generator trained on, for the memorisation check (how far samples "
+                               "lie from their nearest training digit, against unseen test digits); 'auto': what "
+                               "run.json beside the generator says; 'none': skip the check")
 
 
 def add_benchmark_parser(commands):

@@ -23,6 +23,7 @@ __all__ = [
     "collapse_dense_stack",
     "dead_unit_fraction",
     "layer_gradient_norms",
+    "mean_tanh_slope",
 ]
 
 
@@ -203,14 +204,16 @@ def dead_unit_fraction(outputs, atol=0.0):
 
 
 def layer_gradient_norms(activation, depth=10, width=32, batch_size=128, seed=0,
-                         kernel_initializer="glorot_uniform"):
+                         kernel_initializer="glorot_uniform", bias_stddev=0.0):
     """The gradient norm of each hidden layer's kernel in a deep stack of Dense layers.
 
     Builds ``depth`` Dense layers of ``width`` units with ``activation`` and a linear
     output unit, feeds a fixed batch of standard normal inputs, and measures
     ``||dL/dW_l||`` for a mean squared error to random targets with ``tf.GradientTape``.
     Through sigmoids the norm shrinks layer by layer towards the input (vanishing
-    gradients); through ReLUs it stays of the same order.
+    gradients); through ReLUs it stays of the same order; through tanh it depends on
+    the initialisation (notebook 01 shows Glorot's keeping tanh near its linear range,
+    and large weights saturating it).
 
     Args:
         activation: any Keras activation name, e.g. ``"sigmoid"``, ``"tanh"``, ``"relu"``.
@@ -218,7 +221,11 @@ def layer_gradient_norms(activation, depth=10, width=32, batch_size=128, seed=0,
         width: units per hidden layer.
         batch_size: inputs in the batch.
         seed: seeds the inputs, targets and every initializer, so results repeat.
-        kernel_initializer: name of a Keras initializer class, e.g. ``"glorot_uniform"``, ``"he_normal"``.
+        kernel_initializer: name of a Keras initializer class, e.g. ``"glorot_uniform"``, ``"he_normal"``,
+            or a config ``{"class_name": ..., "config": {...}}`` such as
+            ``{"class_name": "RandomNormal", "config": {"stddev": 1.0}}`` (the seed is added to it).
+        bias_stddev: the hidden biases start normal with this standard deviation (0: zeros,
+            Keras's default). Large biases push tanh and sigmoid units into saturation.
 
     Returns:
         float64 array of ``depth`` norms; index 0 is the layer next to the input.
@@ -232,9 +239,21 @@ def layer_gradient_norms(activation, depth=10, width=32, batch_size=128, seed=0,
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch_size, width)).astype(np.float32)
     y = rng.standard_normal((batch_size, 1)).astype(np.float32)
+    if isinstance(kernel_initializer, dict):
+        class_name = kernel_initializer["class_name"]
+        config = dict(kernel_initializer.get("config", {}))
+    else:
+        class_name, config = kernel_initializer, {}
+    if bias_stddev < 0:
+        raise ValueError(f"bias_stddev must be >= 0, got {bias_stddev}")
+
+    def bias_initializer(i):
+        return keras.initializers.RandomNormal(stddev=bias_stddev, seed=seed + 1000 + i) if bias_stddev else "zeros"
+
     hidden = [keras.layers.Dense(width, activation=activation,
                                  kernel_initializer=keras.initializers.get(
-                                     {"class_name": kernel_initializer, "config": {"seed": seed + i}}))
+                                     {"class_name": class_name, "config": {**config, "seed": seed + i}}),
+                                 bias_initializer=bias_initializer(i))
               for i in range(depth)]
     head = keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + depth))
     model = keras.Sequential([keras.Input((width,)), *hidden, head])
@@ -242,3 +261,35 @@ def layer_gradient_norms(activation, depth=10, width=32, batch_size=128, seed=0,
         loss = keras.ops.mean((model(x) - y) ** 2)
     grads = tape.gradient(loss, [layer.kernel for layer in hidden])
     return np.array([float(np.linalg.norm(np.asarray(g, np.float64))) for g in grads])
+
+
+def mean_tanh_slope(weight_std, bias_std=0.0, depth=10, width=32, batch_size=256, seed=0):
+    """The average of ``tanh'(z)`` in each layer of a deep tanh stack with normal weights and biases.
+
+    Notebook 01 writes this loop out: each layer computes ``z = h @ W + b`` with
+    ``W ~ N(0, weight_std**2)`` and ``b ~ N(0, bias_std**2)``, then ``h = tanh(z)``.
+    ``tanh'(z)`` is the factor the activation multiplies into the gradient on the way
+    back: near 1 in tanh's linear range, near 0 where it saturates. Glorot's
+    initialisation for square layers has ``weight_std = 1 / sqrt(width)``.
+
+    Args:
+        weight_std, bias_std: standard deviations of the weights and biases.
+        depth, width: layers and units per layer.
+        batch_size: standard normal inputs pushed through.
+        seed: seeds inputs and parameters.
+
+    Returns:
+        float64 array of ``depth`` averages; index 0 is the layer next to the input.
+
+    Example:
+        >>> bool(mean_tanh_slope(1 / np.sqrt(32))[0] > mean_tanh_slope(1.0)[0])
+        True
+    """
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal((batch_size, width))
+    slopes = []
+    for _ in range(depth):
+        z = h @ rng.normal(0.0, weight_std, (width, width)) + rng.normal(0.0, bias_std, width)
+        slopes.append(np.mean(1.0 - np.tanh(z) ** 2))
+        h = np.tanh(z)
+    return np.array(slopes)

@@ -23,6 +23,7 @@ __all__ = [
     "same_padding",
     "resolve_padding",
     "conv2d_naive",
+    "conv2d_multichannel",
     "conv_multiply_adds",
     "visit_counts",
 ]
@@ -180,6 +181,48 @@ def conv2d_naive(image, kernel, stride=1, padding="valid"):
     return out
 
 
+def conv2d_multichannel(image, kernels, bias=None, stride=1):
+    """A convolution of many input channels into many output channels, as ``keras.layers.Conv2D`` computes it.
+
+    Notebook 03 writes this loop out. Each output channel ``f`` at position ``(i, j)`` is the
+    sum over the window *and over every input channel* of ``window * kernels[..., f]``,
+    plus ``bias[f]``: one 3-D kernel per output channel. No padding (``"valid"``).
+
+    Args:
+        image: array ``(height, width, in_channels)``.
+        kernels: array ``(kh, kw, in_channels, filters)``, the layout of ``Conv2D.kernel``.
+        bias: ``filters`` numbers, or None for no bias.
+        stride: int or ``(rows, cols)``.
+
+    Returns:
+        float64 array ``(out_h, out_w, filters)``.
+
+    Example:
+        >>> out = conv2d_multichannel(np.ones((4, 4, 3)), np.ones((3, 3, 3, 2)), bias=[0.0, 1.0])
+        >>> out.shape, out[0, 0].tolist()
+        ((2, 2, 2), [27.0, 28.0])
+    """
+    image = np.asarray(image, dtype=np.float64)
+    kernels = np.asarray(kernels, dtype=np.float64)
+    if image.ndim != 3 or kernels.ndim != 4 or kernels.shape[2] != image.shape[2]:
+        raise ValueError(f"conv2d_multichannel takes an image (h, w, in_channels) and kernels "
+                         f"(kh, kw, in_channels, filters) with the same in_channels, got shapes {image.shape} "
+                         f"and {kernels.shape}")
+    kh, kw, _, filters = kernels.shape
+    sh, sw = _pair(stride, "stride")
+    out_h = conv_output_size(image.shape[0], kh, sh)
+    out_w = conv_output_size(image.shape[1], kw, sw)
+    out = np.zeros((out_h, out_w, filters))
+    for i in range(out_h):
+        for j in range(out_w):
+            window = image[i * sh:i * sh + kh, j * sw:j * sw + kw, :]  # (kh, kw, in_channels)
+            for f in range(filters):
+                out[i, j, f] = np.sum(window * kernels[:, :, :, f])
+    if bias is not None:
+        out += np.asarray(bias, dtype=np.float64)
+    return out
+
+
 def conv_multiply_adds(input_shape, kernel_size, stride=1, padding="valid", in_channels=1, filters=1):
     """Multiply-adds one convolution layer does for one image.
 
@@ -210,6 +253,8 @@ def conv_multiply_adds(input_shape, kernel_size, stride=1, padding="valid", in_c
 
 def visit_counts(input_shape, kernel_size, stride=1, padding="valid"):
     """How many kernel windows cover each input pixel (padding zeros not counted).
+
+    Notebook 03 writes this loop out: add 1 under every window the kernel visits.
 
     Args:
         input_shape: int or ``(height, width)``.

@@ -47,6 +47,8 @@ def _check_input(x):
 def batch_norm_forward(x, gamma=1.0, beta=0.0, epsilon=1e-3):
     """Training-mode batch norm: normalise with the batch's own mean and variance.
 
+    Notebook 02 writes this function out, line for line.
+
     ``y = gamma * (x - mean) / sqrt(variance + epsilon) + beta``, with ``mean`` and the
     biased ``variance`` taken over every axis but the last.
 
@@ -125,6 +127,9 @@ def pytorch_to_keras_momentum(momentum):
 
 class BatchNormScratch:
     """Batch normalisation over the last axis, as ``keras.layers.BatchNormalization`` computes it.
+
+    Notebook 02 writes this class out from :func:`batch_norm_forward` and
+    :func:`update_moving_average`.
 
     In training mode it normalises with the batch's statistics and updates the
     moving mean and variance; in inference mode it normalises with the moving

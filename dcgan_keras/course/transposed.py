@@ -14,6 +14,7 @@ __all__ = [
     "conv2d_transpose_naive",
     "conv_matrix",
     "overlap_counts",
+    "phase_sums",
     "checkerboard_score",
     "upsampling_stack",
     "constant_input_response",
@@ -237,6 +238,41 @@ def overlap_counts(input_size, kernel_size, stride=1, padding="valid", output_pa
     kh, kw = _pair(kernel_size, "kernel_size")
     counts = conv2d_transpose_naive(np.ones((h, w)), np.ones((kh, kw)), stride, padding, output_padding)
     return np.rint(counts).astype(int)
+
+
+def phase_sums(kernel, stride=2):
+    """The sum of the kernel taps that land on each output phase of a transposed convolution.
+
+    Input pixel ``i`` stamps tap ``t`` on output pixel ``i * stride + t``, so along one
+    axis output phase ``p`` (pixel index modulo ``stride``, counted before any ``same``
+    cropping) receives the taps ``t`` with ``t % stride == p``. For a constant input of
+    ones, every output pixel away from the edges equals the sum of its phase's taps:
+    equal sums give a flat output, unequal sums a pattern that repeats every ``stride``
+    pixels (a checkerboard for stride 2). Notebook ``05_transposed_convolutions`` writes
+    this out; :func:`overlap_counts` is the same computation with every tap equal to 1.
+
+    Args:
+        kernel: ``(kh, kw)``, or ``(kh, kw, out_channels, in_channels)`` in Keras's
+            ``Conv2DTranspose`` layout (summed over input channels).
+        stride: the stride, an int.
+
+    Returns:
+        array ``(stride, stride)``, or ``(stride, stride, out_channels)`` for a 4-D kernel.
+
+    Example:
+        >>> phase_sums(np.ones((3, 3)), 2).tolist()
+        [[4.0, 2.0], [2.0, 1.0]]
+        >>> phase_sums(np.ones((4, 4)), 2).tolist()
+        [[4.0, 4.0], [4.0, 4.0]]
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    stride = _int(stride, "stride")
+    if kernel.ndim == 4:
+        kernel = kernel.sum(axis=3)
+    elif kernel.ndim != 2:
+        raise ValueError(f"kernel must be (kh, kw) or (kh, kw, out_channels, in_channels), got shape {kernel.shape}")
+    return np.array([[kernel[a::stride, b::stride].sum(axis=(0, 1)) for b in range(stride)]
+                     for a in range(stride)])
 
 
 def checkerboard_score(image, border=0, detrend=False):

@@ -1,14 +1,15 @@
-"""Exercise checks of notebook 06 (a full DCGAN on MNIST)."""
+"""Exercise checks of notebooks 06 (a DCGAN on MNIST) and 07 (evaluation and the latent space)."""
 
 import numpy as np
 
-from dcgan_keras.course.checks.core import report
+from dcgan_keras.course.checks.core import CheckResult, report
 
 __all__ = [
     "EXERCISE_LOGITS",
     "check_discriminator_loss",
     "check_slerp",
     "check_block_parameters",
+    "check_train_step",
 ]
 
 #: The logits of exercise 1: D's outputs for two real images and two fakes.
@@ -47,6 +48,8 @@ def check_discriminator_loss(answer, real_logits=None, fake_logits=None):
     name = "Exercise 1 (discriminator loss)"
     real = np.asarray(EXERCISE_LOGITS["real"] if real_logits is None else real_logits, dtype=np.float64)
     fake = np.asarray(EXERCISE_LOGITS["fake"] if fake_logits is None else fake_logits, dtype=np.float64)
+    if answer is None:
+        return CheckResult(False, f"{name}: not answered yet.")
     value = _number(answer)
     if value is None:
         return report(False, name, "set `answer` to one number: the mean over the batch of "
@@ -71,7 +74,7 @@ def check_discriminator_loss(answer, real_logits=None, fake_logits=None):
 
 
 def check_slerp(slerp):
-    """Notebook 06, exercise 2: ``slerp(z1, z2, t)``, one point on the great-circle path at fraction ``t``.
+    """Notebook 07, exercise 1: ``slerp(z1, z2, t)``, one point on the great-circle path at fraction ``t``.
 
     It must agree with :func:`dcgan_keras.latent.interpolate` (``method="slerp"``): the
     direction turns along the great circle and the length changes linearly.
@@ -82,7 +85,9 @@ def check_slerp(slerp):
     """
     from dcgan_keras.latent import interpolate
 
-    name = "Exercise 2 (spherical interpolation)"
+    name = "Exercise 1 (spherical interpolation)"
+    if slerp is None:
+        return CheckResult(False, f"{name}: not answered yet.")
     if not callable(slerp):
         return report(False, name, "define `slerp` as a function slerp(z1, z2, t) returning one vector.")
     rng = np.random.default_rng(6)
@@ -124,6 +129,8 @@ def check_block_parameters(answer, in_channels=128, filters=64, kernel_size=4):
         True
     """
     name = "Exercise 3 (parameters of a block)"
+    if answer is None:
+        return CheckResult(False, f"{name}: not answered yet.")
     value = _number(answer)
     if value is None:
         return report(False, name, "set `answer` to one whole number: the block's count_params().")
@@ -142,3 +149,89 @@ def check_block_parameters(answer, in_channels=128, filters=64, kernel_size=4):
     }
     return report(False, name, hints.get(value, "add the kernel (k * k * in_channels * filters, no bias) and "
                                                 "BatchNormalization's 4 numbers per output channel."))
+
+
+def _one_step(model, images):
+    """Run one training step eagerly; return its losses as floats and the networks' weights after it."""
+    import tensorflow as tf
+
+    logs = model.train_step(tf.constant(images))
+    losses = {key: float(np.asarray(logs[key])) for key in ("d_loss", "g_loss")}
+    weights = [np.asarray(w) for w in model.generator.weights + model.discriminator.weights]
+    return losses, weights
+
+
+def _tiny_pair(seed):
+    """A small generator and discriminator, and an identical copy of each."""
+    import keras
+
+    from dcgan_keras.models import build_discriminator, build_generator
+
+    keras.utils.set_random_seed(seed)
+    pairs = []
+    for _ in range(2):
+        pairs.append((build_generator(8, base_filters=4), build_discriminator(base_filters=4)))
+    (g, d), (g2, d2) = pairs
+    head = d.layers[-1]  # logits of a few units, not near 0, so that each target changes the losses
+    head.kernel.assign(head.kernel * 50.0)
+    g2.set_weights(g.get_weights())
+    d2.set_weights(d.get_weights())
+    return (g, d), (g2, d2)
+
+
+def check_train_step(model_class, label_smoothing=0.1, seed=3):
+    """Notebook 06, exercise 2: a GAN class whose ``train_step`` uses one-sided label smoothing.
+
+    Runs one step of ``model_class(generator, discriminator, seed=seed)`` and one of the package's
+    :class:`~dcgan_keras.gan.DCGAN` with ``label_smoothing`` from the same weights and the same
+    noise seed (both compiled with Adam(2e-4, beta_1=0.5)), and compares the losses and the
+    weights after the step.
+
+    Example:
+        >>> bool(check_train_step(None))
+        False
+    """
+    import keras
+
+    from dcgan_keras.gan import DCGAN
+
+    name = "Exercise 2 (the training step)"
+    if not (isinstance(model_class, type) and issubclass(model_class, keras.Model)):
+        return report(False, name, "pass the class itself (SmoothGAN), a subclass of keras.Model.")
+    images = np.random.default_rng(seed).uniform(-1, 1, (16, 28, 28, 1)).astype(np.float32)
+
+    def adam():
+        return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+    (g, d), (g2, d2) = _tiny_pair(seed)
+    try:
+        model = model_class(g, d, seed=seed)
+        model.compile(d_optimizer=adam(), g_optimizer=adam())
+        losses, weights = _one_step(model, images)
+    except NotImplementedError:
+        return CheckResult(False, f"{name}: not answered yet.")
+    except Exception as exc:  # the reader's code may fail in any way; report it as a hint
+        return report(False, name, f"one step of your class raised {type(exc).__name__}: {exc}")
+
+    def reference(smoothing):
+        (rg, rd), _ = _tiny_pair(seed)
+        gan = DCGAN(rg, rd, label_smoothing=smoothing, seed=seed)
+        gan.compile(d_optimizer=adam(), g_optimizer=adam())
+        return _one_step(gan, images)
+
+    expected_losses, expected_weights = reference(label_smoothing)
+    same = {key: np.isclose(losses[key], expected_losses[key], rtol=1e-4, atol=1e-5) for key in losses}
+    if all(same.values()):
+        if all(np.allclose(a, b, rtol=1e-4, atol=1e-5) for a, b in zip(weights, expected_weights, strict=True)):
+            return report(True, name)
+        return report(False, name, "the losses are right but the weights after the step are not: each optimizer "
+                                   "applies the gradient of its own network's loss to that network's weights.")
+    if not same["g_loss"]:
+        return report(False, name, "G's loss is not the reference's: smoothing is one-sided, only D's targets for "
+                                   "real images change; G still wants D to call its fakes 1.")
+    plain_losses, _ = reference(0.0)
+    if np.isclose(losses["d_loss"], plain_losses["d_loss"], rtol=1e-4, atol=1e-5):
+        return report(False, name, f"D's loss is the unsmoothed one: its target for real images should be "
+                                   f"{1 - label_smoothing:g}, not 1.")
+    return report(False, name, f"D's loss differs from the reference: binary cross-entropy on logits, target "
+                               f"{1 - label_smoothing:g} for real images and 0 for fakes, averaged over the batch.")

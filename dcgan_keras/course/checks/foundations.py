@@ -2,26 +2,31 @@
 
 Each ``check_*`` takes the reader's ``answer`` (``None`` while the exercise is
 open) and returns a :class:`~dcgan_keras.course.checks.core.CheckResult` that shows as a
-single line: a pass, or a hint. A check never raises on a wrong answer.
+single line: "not answered yet", a pass, or a hint that points the way without giving the
+answer. A check never raises on a wrong answer, and never prints the solution.
 """
 
 import numpy as np
 
-from dcgan_keras.course.checks.core import report
+from dcgan_keras.course.checks.core import CheckResult, report
 
 __all__ = [
     # 01 activations
     "check_leaky_relu_derivative",
     "check_dead_fraction",
     "check_sigmoid_gradient_bound",
+    "check_saturating_bias",
     # 02 batch normalisation
     "check_keras_momentum",
     "check_batch_norm_output",
     "check_moving_mean",
+    "check_batch_norm_inference",
+    "check_momentum_memory",
     # 03 convolution
     "check_output_sizes",
     "check_horizontal_edge_kernel",
     "check_same_padding",
+    "check_full_coverage_stride",
 ]
 
 
@@ -46,8 +51,9 @@ def _array(answer):
         return None
 
 
-def _placeholder(name, hint):
-    return report(False, name, f"replace None with your answer; {hint}")
+def _placeholder(name, hint=""):
+    """The result for an exercise whose stub is untouched (``hint`` says what to fill in)."""
+    return CheckResult(False, f"{name}: not answered yet." + (f" ({hint})" if hint else ""))
 
 
 # --------------------------------------------------------------------------- 01 activations
@@ -56,22 +62,25 @@ def _placeholder(name, hint):
 def check_leaky_relu_derivative(answer):
     """Exercise 01.1: ``answer(z, negative_slope)`` returns LeakyReLU's derivative element-wise."""
     name = "Exercise 1 (LeakyReLU derivative)"
-    hint = "return 1 where z > 0 and negative_slope elsewhere, e.g. with np.where(z > 0, 1.0, negative_slope)"
+    hint = ("the derivative is the slope of LeakyReLU's graph: look at the plot on each side of 0, "
+            "and make the function work on a whole array at once")
     if answer is None:
         return _placeholder(name, "define a function of (z, negative_slope)")
     if not callable(answer):
         return report(False, name, f"the answer must be a function of (z, negative_slope); {hint}")
     from dcgan_keras.course.activations import leaky_relu_derivative
 
-    z = np.array([-4.0, -1.5, -0.25, 0.25, 1.5, 4.0])
+    z = np.array([-4.0, -1.5, -0.25, 0.0, 0.25, 1.5, 4.0])
     for slope in (0.2, 0.3, 0.01):
         try:
+            if answer(z, slope) is None:
+                return _placeholder(name, "the function's body is still empty")
             got = np.broadcast_to(np.asarray(answer(z, slope), dtype=float), z.shape)
         except Exception as exc:  # the reader's function may fail in any way
             return report(False, name, f"your function raised {type(exc).__name__}: {exc}")
         if not np.allclose(got, leaky_relu_derivative(z, slope)):
-            return report(False, name, f"with negative_slope={slope} it gave {np.round(got, 3).tolist()} at "
-                                       f"z={z.tolist()}; {hint}")
+            wrong = z[~np.isclose(got, leaky_relu_derivative(z, slope))]
+            return report(False, name, f"with negative_slope={slope} it is wrong at z = {wrong.tolist()}; {hint}")
     return report(True, name)
 
 
@@ -106,6 +115,30 @@ def check_sigmoid_gradient_bound(answer, depth=10):
     if abs(value - expected) > 1e-6 * expected:
         return report(False, name, f"the derivative peaks at 0.25 (at z = 0), and the chain rule multiplies "
                                    f"one such factor per layer: {depth} layers")
+    return report(True, name)
+
+
+def check_saturating_bias(answer, depth=10, batch_size=64, ratio=1e-3):
+    """Exercise 01: a bias spread that makes tanh's gradient vanish in a Glorot-initialised stack.
+
+    Runs :func:`~dcgan_keras.course.activations.layer_gradient_norms` for tanh with
+    ``bias_stddev=answer`` and passes when the first layer gets less than ``ratio`` times
+    the last layer's gradient norm.
+    """
+    name = "Exercise 2 (saturate tanh)"
+    if answer is None:
+        return _placeholder(name, "set answer to a bias standard deviation")
+    value = _number(answer)
+    if value is None or value < 0:
+        return report(False, name, "the answer must be one number >= 0, a standard deviation")
+    from dcgan_keras.course.activations import layer_gradient_norms
+
+    norms = layer_gradient_norms("tanh", depth=depth, batch_size=batch_size, bias_stddev=value)
+    measured = norms[0] / norms[-1]
+    if measured >= ratio:
+        return report(False, name, f"with bias_stddev={value:g} the first layer still gets {measured:.1e} of the "
+                                   f"last layer's gradient (the goal is under {ratio:g}); which biases push "
+                                   "z into tanh's flat tails?")
     return report(True, name)
 
 
@@ -170,6 +203,71 @@ def check_moving_mean(answer, batch_means, momentum, initial=0.0):
     return report(True, name)
 
 
+def check_batch_norm_inference(answer):
+    """Exercise 02: ``answer(x, moving_mean, moving_variance, gamma, beta, epsilon)`` matches Keras in inference mode."""
+    name = "Exercise 1 (inference-mode BatchNorm)"
+    if answer is None:
+        return _placeholder(name, "write the function's body")
+    if not callable(answer):
+        return report(False, name, "the answer must be a function of (x, moving_mean, moving_variance, gamma, "
+                                   "beta, epsilon)")
+    import keras
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(2.0, 3.0, size=(6, 3)).astype("float32")
+    mean, variance = np.array([1.0, -2.0, 0.5]), np.array([4.0, 0.25, 2e-3])
+    gamma, beta, epsilon = np.array([1.5, 0.5, 2.0]), np.array([0.0, 1.0, -1.0]), 1e-3
+    layer = keras.layers.BatchNormalization(epsilon=epsilon)
+    layer.build((None, 3))
+    layer.set_weights([gamma, beta, mean, variance])
+    expected = np.asarray(layer(x, training=False), dtype=float)
+    try:
+        got = answer(x, mean, variance, gamma, beta, epsilon)
+        if got is None:
+            return _placeholder(name, "the function's body is still empty")
+        got = np.asarray(got, dtype=float)
+    except Exception as exc:  # the reader's function may fail in any way
+        return report(False, name, f"your function raised {type(exc).__name__}: {exc}")
+    if got.shape != expected.shape:
+        return report(False, name, f"the output must have the input's shape {expected.shape}, got {got.shape}")
+    if np.allclose(got, expected, atol=1e-4):
+        return report(True, name)
+    from dcgan_keras.course.normalization import batch_norm_forward
+
+    if np.allclose(got, batch_norm_forward(x, gamma, beta, epsilon)[0], atol=1e-4):
+        return report(False, name, "that is training mode: in inference mode the batch's own statistics are "
+                                   "not used at all")
+    if np.allclose(got, gamma * (x - mean) / np.sqrt(variance) + beta, atol=1e-4):
+        return report(False, name, "close: the third feature's variance is tiny, and one term of the formula "
+                                   "is missing")
+    return report(False, name, "it differs from Keras's BatchNormalization(training=False); compare your "
+                               "formula with the training-mode one, term by term")
+
+
+def check_momentum_memory(answer, momentum=0.99, threshold=0.01):
+    """Exercise 02: the fewest updates after which the starting value weighs less than ``threshold``."""
+    name = "Exercise 2 (momentum's memory)"
+    if answer is None:
+        return _placeholder(name, "set answer to a number of updates")
+    value = _number(answer)
+    if value is None or value < 0 or value != int(value):
+        return report(False, name, "the answer must be a whole number of updates")
+    from dcgan_keras.course.normalization import update_moving_average
+
+    weight, steps = 1.0, 0  # the start's weight: a moving average of batch values that are all 0
+    while weight >= threshold:
+        weight = update_moving_average(weight, 0.0, momentum)
+        steps += 1
+    if value == steps:
+        return report(True, name)
+    start_weight = momentum ** int(value)
+    if value < steps:
+        return report(False, name, f"after {int(value)} updates the start still weighs {start_weight:.4f}, "
+                                   f"not yet under {threshold}")
+    return report(False, name, f"after {int(value)} updates the start weighs {start_weight:.4f}, under {threshold}, "
+                               "but it got there earlier: find the first update where it drops below")
+
+
 # --------------------------------------------------------------------------- 03 convolution
 
 
@@ -199,9 +297,9 @@ def check_output_sizes(answer, input_size=28, kernel_size=5, stride=2):
 
 def check_horizontal_edge_kernel(answer):
     """Exercise 03.2: a 3x3 kernel that answers horizontal edges, and not flat areas or vertical edges."""
-    name = "Exercise 2 (horizontal edge kernel)"
+    name = "Exercise 1 (horizontal edge kernel)"
     if answer is None:
-        return _placeholder(name, "the vertical edge kernel has columns 1, 0, -1; turn it on its side")
+        return _placeholder(name, "set answer to a 3x3 array")
     from dcgan_keras.course.conv_arithmetic import conv2d_naive
 
     kernel = _array(answer)
@@ -214,10 +312,11 @@ def check_horizontal_edge_kernel(answer):
     if np.abs(conv2d_naive(flat, kernel)).max() > 1e-6:
         return report(False, name, "on a flat area the response must be 0: make the weights sum to 0")
     if np.abs(conv2d_naive(vertical, kernel)).max() > 1e-6:
-        return report(False, name, "it responds to vertical edges too: make every row of the kernel the same")
+        return report(False, name, "it responds to vertical edges too: a vertical edge changes from left to right, "
+                                   "so the kernel must not weigh left and right differently")
     if np.abs(conv2d_naive(horizontal, kernel)).max() < 1e-6:
-        return report(False, name, "it does not respond to a horizontal edge: the rows must differ, "
-                                   "e.g. 1s on top and -1s at the bottom")
+        return report(False, name, "it does not respond to a horizontal edge: what must differ between the "
+                                   "kernel's top and its bottom?")
     return report(True, name)
 
 
@@ -238,3 +337,22 @@ def check_same_padding(answer, input_size=28, kernel_size=5, stride=2):
         return report(False, name, "Keras puts the odd extra zero after (bottom or right), not before")
     return report(False, name, "the total is max((ceil(n / s) - 1) * s + k - n, 0); split it in half, "
                                "with the extra zero after")
+
+
+def check_full_coverage_stride(answer, input_size=28, kernel_size=3, padding="same"):
+    """Exercise 03: the largest stride at which the convolution still visits every input pixel."""
+    name = "Exercise 2 (largest stride that sees every pixel)"
+    if answer is None:
+        return _placeholder(name, "set answer to a stride")
+    value = _number(answer)
+    if value is None or value < 1 or value != int(value):
+        return report(False, name, "the answer must be a whole number >= 1, a stride")
+    from dcgan_keras.course.conv_arithmetic import visit_counts
+
+    stride = int(value)
+    unseen = int(np.sum(visit_counts(input_size, kernel_size, stride, padding) == 0))
+    if unseen:
+        return report(False, name, f"with stride {stride}, visit_counts leaves {unseen} pixels never visited")
+    if not np.any(visit_counts(input_size, kernel_size, stride + 1, padding) == 0):
+        return report(False, name, f"stride {stride} visits every pixel, but so does a larger one")
+    return report(True, name)

@@ -1,4 +1,4 @@
-"""Figures of notebook 06 (a full DCGAN on MNIST): losses, training curves, quality, latent space."""
+"""Figures of notebooks 06 and 07 (a DCGAN on MNIST, its evaluation and its latent space)."""
 
 import numpy as np
 
@@ -11,6 +11,9 @@ __all__ = [
     "plot_noise_grids",
     "plot_captioned_rows",
     "quality_table",
+    "plot_quality_race",
+    "plot_digit_shares",
+    "calibration_references",
 ]
 
 
@@ -51,8 +54,8 @@ def plot_generator_losses(points=200):
     right.set(xlabel="D(G(z))", ylabel="|d loss / d logit|", title="gradient it receives", ylim=(0, 1.05))
     for ax in (left, right):
         ax.axvspan(0, 0.1, color="grey", alpha=0.15)
-        ax.legend(fontsize=8)
-    right.text(0.02, 0.5, "early\ntraining", fontsize=8, color="dimgrey")
+        ax.legend(fontsize=9)
+    right.text(0.02, 0.5, "early\ntraining", fontsize=9, color="dimgrey")
     fig.tight_layout()
     return fig
 
@@ -88,7 +91,7 @@ def plot_gan_history(history, title=None):
     right.axhline(0.5, color="grey", ls=":", lw=1)
     right.set(xlabel="epoch", ylim=(0, 1), title="D's mean output")
     for ax in (left, right):
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
         fig.suptitle(title, fontsize=10)
@@ -131,7 +134,7 @@ def plot_quality(history, references=None, class_counts=None, title=None):
     ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="FID (log scale)", title="quality over training (lower is better)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9)
     ax = axes[1]
     if len(covered):
         measured = ~np.isnan(covered)
@@ -209,9 +212,9 @@ def plot_neighbours(samples, neighbours, distances, reference=None, size=0.9):
     for i in range(n):
         _grey(axes[0, i], samples[i])
         _grey(axes[1, i], neighbours[i])
-        axes[1, i].set_xlabel(f"{float(distances[i]):.1f}", fontsize=8)
-    axes[0, 0].set_ylabel("sample", rotation=0, ha="right", va="center", fontsize=8)
-    axes[1, 0].set_ylabel("nearest\ntraining", rotation=0, ha="right", va="center", fontsize=8)
+        axes[1, i].set_xlabel(f"{float(distances[i]):.1f}", fontsize=9)
+    axes[0, 0].set_ylabel("sample", rotation=0, ha="right", va="center", fontsize=9)
+    axes[1, 0].set_ylabel("nearest\ntraining", rotation=0, ha="right", va="center", fontsize=9)
     text = "pixel distance to the nearest training digit"
     if reference is not None:
         text += f" (real digit to its nearest other: median {reference:.1f})"
@@ -278,10 +281,10 @@ def plot_captioned_rows(rows, captions=None, size=0.85):
             if c < len(images):
                 _grey(ax, images[c])
                 if texts is not None:
-                    ax.set_title(texts[c], fontsize=7, pad=2)
+                    ax.set_title(texts[c], fontsize=9, pad=2)
             else:
                 ax.axis("off")
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout(pad=0.2, w_pad=0.1, h_pad=0.3)
     return fig
 
@@ -318,3 +321,82 @@ def quality_table(rows, columns=None):
                          for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
 
     return "\n".join([line(columns)] + [line(r) for r in cells])
+
+
+def plot_quality_race(runs, references=None, title=None):
+    """FID against seconds of training for several runs, in one figure (log scale).
+
+    Args:
+        runs: ``{label: history}``, each history a dict with lists ``seconds`` and ``fid`` (a
+            :class:`~dcgan_keras.course.variants.QualityClock`'s ``history``).
+        references: ``{label: fid}`` drawn as horizontal lines, e.g. blurred real digits.
+        title: optional figure title.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    if not runs:
+        raise ValueError("no runs to plot")
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for k, (label, history) in enumerate(runs.items()):
+        seconds, fid = np.asarray(history["seconds"], float), np.asarray(history["fid"], float)
+        if len(seconds) != len(fid):
+            raise ValueError(f"run {label!r}: {len(seconds)} times but {len(fid)} FIDs")
+        ax.plot(seconds, fid, "o-", ms=3, color=f"C{k}", label=label)
+    for k, (label, value) in enumerate((references or {}).items()):
+        ax.axhline(value, ls=(0, (4, 2 + 2 * k)), color="grey", lw=1)
+        ax.annotate(f"{label}: {value:g}", (1.0, value), xycoords=("axes fraction", "data"), xytext=(-4, 3),
+                    textcoords="offset points", ha="right", fontsize=9, color="dimgrey")
+    ax.set_yscale("log")
+    ax.set(xlabel="seconds of training", ylabel="FID (log scale, lower is better)")
+    ax.legend(fontsize=9, loc="upper right", bbox_to_anchor=(1.0, 0.93))
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_digit_shares(counts, title=None):
+    """The share of samples the classifier reads as each digit, rare digits (under 5%) in red.
+
+    Args:
+        counts: 10 counts, one per digit.
+        title: optional title.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    counts = np.asarray(counts, dtype=float)
+    if counts.shape != (10,) or counts.sum() <= 0:
+        raise ValueError(f"counts must be 10 counts (one per digit) with a positive sum, got {counts!r}")
+    share = counts / counts.sum()
+    fig, ax = plt.subplots(figsize=(5, 2.6))
+    ax.bar(range(10), share, color=["C0" if s >= 0.05 else "C3" for s in share])
+    ax.axhline(0.1, color="grey", ls=":", lw=1)
+    ax.axhline(0.05, color="C3", ls=":", lw=1)
+    ax.set(xticks=range(10), xlabel="digit (as the classifier reads it)", ylabel="share of samples")
+    ax.set_title(title or "dotted: an even share (10%) and the 5% line", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def calibration_references(sigmas=("0.75", "1")):
+    """``{"real digits blurred <sigma> px": fid}`` from the package's calibration table, read now.
+
+    The table (``dcgan_keras/assets/fid_calibration.json``, made by ``scripts/calibrate_fid.py``) gives
+    the FID of real digits blurred by each ``sigma``; notebook 07 shows all of it.
+    """
+    import json
+
+    from dcgan_keras.metrics import CALIBRATION_PATH
+
+    rows = {row["name"]: row for row in json.loads(CALIBRATION_PATH.read_text())["rows"]}
+    missing = [s for s in sigmas if f"blur_{s}" not in rows]
+    if missing:
+        raise ValueError(f"the calibration table has no blur row for sigma {', '.join(missing)}; it has "
+                         f"{', '.join(sorted(rows))}")
+    return {f"real digits blurred {s} px": float(rows[f"blur_{s}"]["fid"]) for s in sigmas}

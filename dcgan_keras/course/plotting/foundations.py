@@ -11,6 +11,7 @@ __all__ = [
     "plot_function_and_derivative",
     "plot_activation_grid",
     "plot_unit_outputs",
+    "plot_unit_activity",
     "plot_gradient_norms",
     "plot_value_range",
     "plot_curves",
@@ -61,12 +62,15 @@ def plot_function_and_derivative(fn, derivative, z_range=(-5.0, 5.0), ax=None, t
     ax.set_xlabel("z")
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     return fig
 
 
 def plot_activation_grid(names=("relu", "leaky_relu", "sigmoid", "tanh"), z_range=(-5.0, 5.0)):
-    """One panel per activation of :data:`dcgan_keras.course.activations.ACTIVATIONS`, with its derivative."""
+    """One panel per activation of :data:`dcgan_keras.course.activations.ACTIVATIONS`, with its derivative.
+
+    Each panel has its own y-axis, so sigmoid and tanh are not squashed by ReLU's range.
+    """
     import matplotlib.pyplot as plt
 
     from dcgan_keras.course.activations import ACTIVATIONS
@@ -74,7 +78,7 @@ def plot_activation_grid(names=("relu", "leaky_relu", "sigmoid", "tanh"), z_rang
     unknown = [name for name in names if name not in ACTIVATIONS]
     if unknown:
         raise ValueError(f"unknown activation(s) {unknown}; choose from {sorted(ACTIVATIONS)}")
-    fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names), 2.6), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names), 2.8), squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         fn, derivative = ACTIVATIONS[name]
         title = "leaky_relu (slope 0.2)" if name == "leaky_relu" else name
@@ -109,7 +113,8 @@ def plot_unit_outputs(outputs_by_name, max_units=64, max_inputs=100):
         top, strip = axes[0, column], axes[1, column]
         shown = outputs[:max_inputs]
         limit = max(float(np.abs(shown).max()), 1e-12)
-        top.imshow(shown, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        heatmap = top.imshow(shown, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        fig.colorbar(heatmap, ax=top, fraction=0.046, pad=0.02).ax.tick_params(labelsize=9)
         top.set_title(f"{name}\ndead units: {dead_unit_fraction(outputs):.0%}", fontsize=9)
         top.set_xticks([])
         top.set_ylabel("input" if column == 0 else "")
@@ -117,13 +122,50 @@ def plot_unit_outputs(outputs_by_name, max_units=64, max_inputs=100):
         dead = np.all(outputs == 0, axis=0)[None, :]
         strip.imshow(dead, aspect="auto", cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
         strip.set_yticks([0])
-        strip.set_yticklabels(["dead"] if column == 0 else [""], fontsize=8)
+        strip.set_yticklabels(["dead"] if column == 0 else [""], fontsize=9)
         strip.set_xlabel("unit")
         strip.grid(False)
     return fig
 
 
-def plot_gradient_norms(norms_by_name, ax=None):
+def plot_unit_activity(outputs_by_name):
+    """For each unit, the share of inputs on which it is non-zero, units sorted from most to least active.
+
+    A dead unit (zero on every input) has a bar of height 0; the title gives the share of them.
+
+    Args:
+        outputs_by_name: ``{title: array (n_inputs, n_units)}``, e.g. a layer's outputs or the
+            activation's derivative at its pre-activations.
+    """
+    import matplotlib.pyplot as plt
+
+    from dcgan_keras.course.activations import dead_unit_fraction
+
+    n = len(outputs_by_name)
+    if n == 0:
+        raise ValueError("outputs_by_name is empty; pass {name: outputs}")
+    fig, axes = plt.subplots(1, n, figsize=(3.2 * n, 2.8), sharey=True, squeeze=False)
+    for ax, (name, outputs) in zip(axes[0], outputs_by_name.items(), strict=True):
+        outputs = np.asarray(outputs, dtype=float)
+        if outputs.ndim != 2:
+            raise ValueError(f"{name!r}: outputs must be (n_inputs, n_units), got shape {outputs.shape}")
+        active = np.sort(np.mean(outputs != 0, axis=0))[::-1]
+        units = np.arange(len(active))
+        ax.bar(units, active, width=1.0, color="tab:blue", label="alive")
+        dead = active == 0
+        if dead.any():
+            ax.plot(units[dead], np.zeros(dead.sum()), "x", color="tab:red", markersize=5, label="dead")
+            ax.legend(fontsize=9, loc="upper right")
+        ax.set_yscale("symlog", linthresh=1.0 / len(outputs))  # one input in n still shows; 0 is 0
+        ax.set_title(f"{name}\ndead units: {dead_unit_fraction(outputs):.0%}", fontsize=10)
+        ax.set_xlabel("unit (sorted)")
+        ax.set_ylim(0, 1.5)
+    axes[0, 0].set_ylabel("share of inputs\nwith output != 0")
+    fig.tight_layout()
+    return fig
+
+
+def plot_gradient_norms(norms_by_name, ax=None, title="Gradient norm per layer"):
     """Gradient norm per layer (log scale), one line per activation.
 
     Args:
@@ -135,8 +177,8 @@ def plot_gradient_norms(norms_by_name, ax=None):
         ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", label=name)
     ax.set_xlabel("layer (1 = next to the input)")
     ax.set_ylabel("||dL/dW||")
-    ax.set_title("Gradient norm per layer", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -161,28 +203,30 @@ def plot_value_range(image):
     right.axvspan(0, 1, color="C2", alpha=0.15, hatch="//", label="sigmoid range (0, 1)")
     right.set_xlabel("pixel value")
     right.set_ylabel("pixels")
-    right.legend(fontsize=8, loc="upper center")
+    right.legend(fontsize=9, loc="upper center")
     fig.tight_layout()
     return fig
 
 
-def plot_curves(curves, xlabel="step", ylabel="loss", logy=False, ax=None, title=None):
+def plot_curves(curves, xlabel="step", ylabel="loss", logy=False, ax=None, title=None, first_x=0, marker=None):
     """One line per named curve, e.g. the loss at every training step of several models.
 
     Args:
         curves: ``{name: sequence of values}``.
         logy: use a logarithmic vertical axis.
+        first_x: the x value of each curve's first point (e.g. 1 to number layers from 1).
+        marker: a matplotlib marker for every point, e.g. ``"o"``.
     """
     fig, ax = _axis(ax, (5.0, 2.8))
     for name, values in curves.items():
-        ax.plot(np.arange(len(values)), np.asarray(values, dtype=float), label=name)
+        ax.plot(first_x + np.arange(len(values)), np.asarray(values, dtype=float), label=name, marker=marker)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -229,7 +273,7 @@ def plot_loss_surface(x, y, ax=None, title=None, steps=25, start=None):
     ax.set_xlabel("w1")
     ax.set_ylabel("w2")
     ax.set_aspect("equal")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=9, loc="lower right")
     if title:
         ax.set_title(title, fontsize=10)
     return fig
@@ -282,7 +326,7 @@ def plot_running_estimates(estimates, true_mean=None, true_variance=None):
         if truth is not None:
             ax.axhline(truth, color="C3", ls="--", lw=1, label=f"true {key}")
         ax.set_xlabel("training step")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -308,7 +352,7 @@ def plot_loss_comparison(histories, keys=("loss", "val_loss")):
                 ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, label=key)
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("epoch")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -335,8 +379,8 @@ def plot_matrix(values, ax=None, title=None, cmap="gray", fmt="{:g}", highlight=
     vmax = values.max() if vmax is None else vmax
     ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
     mid = (vmin + vmax) / 2
-    size = 8 if max(h, w) <= 8 else 6
-    if max(h, w) <= 16:
+    size = 9  # numbers only where they fit at a readable size; larger matrices show colour alone
+    if max(h, w) <= 8:
         for i in range(h):
             for j in range(w):
                 dark = values[i, j] < mid if cmap in ("gray", "viridis", "magma") else False
@@ -349,7 +393,7 @@ def plot_matrix(values, ax=None, title=None, cmap="gray", fmt="{:g}", highlight=
     ax.set_yticks([])
     ax.grid(False)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=10)
     return fig
 
 
@@ -401,7 +445,7 @@ def show_maps(maps, titles=None, cmap="gray", size=1.8, symmetric=False, ncols=N
         maps: sequence of 2-D arrays (images, feature maps, kernels).
         titles: optional caption per map.
         symmetric: centre each colour scale on zero (red positive, blue negative), good for kernels
-            and filter responses; a list gives one choice per map.
+            and filter responses; a list gives one choice per map. Such maps get a colour bar.
         ncols: maps per row (default: all in one row, at most 8).
     """
     import matplotlib.pyplot as plt
@@ -422,11 +466,12 @@ def show_maps(maps, titles=None, cmap="gray", size=1.8, symmetric=False, ncols=N
         ax = axes.flat[i]
         if symmetric[i]:
             limit = max(float(np.abs(values).max()), 1e-12)
-            ax.imshow(values, cmap="RdBu_r" if cmap == "gray" else cmap, vmin=-limit, vmax=limit)
+            shown = ax.imshow(values, cmap="RdBu_r" if cmap == "gray" else cmap, vmin=-limit, vmax=limit)
+            fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04).ax.tick_params(labelsize=9)
         else:
             ax.imshow(values, cmap=cmap)
         if titles is not None:
-            ax.set_title(str(titles[i]), fontsize=8)
+            ax.set_title(str(titles[i]), fontsize=10)
     fig.tight_layout(pad=0.3)
     return fig
 

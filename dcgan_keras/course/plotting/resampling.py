@@ -2,6 +2,10 @@
 
 import numpy as np
 
+# Widest figure, in inches: at the notebooks' 100 dpi it shows at its own size (no shrinking, so
+# 9-point text stays 9 points) in a hosted notebook view.
+MAX_WIDTH = 8.5
+
 __all__ = [
     "plot_matrices",
     "plot_bilinear_positions",
@@ -13,20 +17,29 @@ __all__ = [
     "plot_responses",
     "plot_scores",
     "plot_image_rows",
+    "plot_score_history",
 ]
 
 
-def _annotate(ax, matrix, fmt):
+def _annotate(ax, matrix, fmt, diverging=False):
     """Write each value of a small matrix in its cell, dark text on light cells."""
     low, high = float(np.min(matrix)), float(np.max(matrix))
     middle = (low + high) / 2
     for (i, j), value in np.ndenumerate(matrix):
-        ax.text(j, i, format(value, fmt), ha="center", va="center", fontsize=8,
-                color="black" if value > middle or low == high else "white")
+        text = format(value, fmt)
+        if text.startswith("-") and text[1:] == format(0.0, fmt):
+            text = text[1:]  # no "-0.00" for a value that rounds to zero
+        light = diverging or value > middle or low == high
+        ax.text(j, i, text, ha="center", va="center", fontsize=9, color="black" if light else "white")
 
 
-def plot_matrices(matrices, titles=None, fmt="g", windows=None, cmap="viridis", size=1.6, annotate=True):
+def plot_matrices(matrices, titles=None, fmt="g", windows=None, cmap="viridis", size=1.6, annotate=True,
+                  shared_scale=False):
     """Small matrices side by side as heatmaps, each value written in its cell.
+
+    A matrix with negative values is drawn on a diverging scale centred on zero
+    (``coolwarm``) with a colour bar. With ``shared_scale=True`` every matrix uses one
+    such scale and the figure has one colour bar (to compare values across panels).
 
     Args:
         matrices: a list of 2-D arrays.
@@ -50,23 +63,41 @@ def plot_matrices(matrices, titles=None, fmt="g", windows=None, cmap="viridis", 
     titles = titles or [""] * len(matrices)
     windows = windows or [None] * len(matrices)
     widths = [max(m.shape[1], 2) for m in matrices]
-    fig, axes = plt.subplots(1, len(matrices), figsize=(size * sum(widths) / 3 + 0.3 * len(matrices), size * 1.1),
+    signed = [bool(np.min(m) < 0) and not shared_scale for m in matrices]
+    width = size * sum(widths) / 3 + 0.3 * len(matrices) + 0.6 * (sum(signed) + shared_scale)
+    if width > MAX_WIDTH:
+        size, width = size * MAX_WIDTH / width, MAX_WIDTH
+    fig, axes = plt.subplots(1, len(matrices), figsize=(width, max(size * 1.1, 1.4)),
                              gridspec_kw={"width_ratios": widths}, squeeze=False)
-    for ax, matrix, title, window in zip(axes[0], matrices, titles, windows, strict=True):
-        ax.imshow(matrix, cmap=cmap)
+    shared_limit = max(float(np.abs(m).max()) for m in matrices) or 1.0
+    for ax, matrix, title, window, negative in zip(axes[0], matrices, titles, windows, signed, strict=True):
+        if shared_scale:
+            image = ax.imshow(matrix, cmap="coolwarm", vmin=-shared_limit, vmax=shared_limit)
+        elif negative:
+            limit = float(np.abs(matrix).max())
+            image = ax.imshow(matrix, cmap="coolwarm", vmin=-limit, vmax=limit)
+            bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+            bar.ax.tick_params(labelsize=9)
+        else:
+            ax.imshow(matrix, cmap=cmap)
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
         if annotate:
-            _annotate(ax, matrix, fmt)
+            _annotate(ax, matrix, fmt, diverging=negative or shared_scale)
         if window is not None:
             wh, ww = window
             for r in range(0, matrix.shape[0] + 1, wh):
                 ax.axhline(r - 0.5, color="white", lw=2)
             for c in range(0, matrix.shape[1] + 1, ww):
                 ax.axvline(c - 0.5, color="white", lw=2)
-    fig.tight_layout(pad=0.3)
+    if shared_scale:
+        fig.subplots_adjust(left=0.02, right=0.88, top=0.78, bottom=0.03, wspace=0.12)
+        bar = fig.colorbar(image, ax=list(axes[0]), fraction=0.02, pad=0.02)
+        bar.ax.tick_params(labelsize=9)
+    else:
+        fig.tight_layout(pad=0.3)
     return fig
 
 
@@ -85,7 +116,7 @@ def plot_bilinear_positions(input_size=2, factor=2):
     from dcgan_keras.course.pooling import bilinear_source_positions
 
     n_out = input_size * factor
-    fig, ax = plt.subplots(figsize=(6, 2.1))
+    fig, ax = plt.subplots(figsize=(7.5, 2.4))
     ax.grid(False)
     for i in range(input_size + 1):
         ax.plot([i, i], [0.75, 1.25], color="tab:blue", lw=1)
@@ -98,14 +129,14 @@ def plot_bilinear_positions(input_size=2, factor=2):
     for centre, source in zip(centres, sampled, strict=True):
         ax.annotate("", xy=(source + 0.5, 0.9), xytext=(centre, 0.1),
                     arrowprops={"arrowstyle": "->", "color": "grey", "lw": 1})
-        ax.text(centre, -0.45, f"reads {source:g}", ha="center", fontsize=7)
+        ax.text(centre, -0.45, f"reads {source:g}", ha="center", fontsize=9)
     for i in range(input_size):
-        ax.text(i + 0.5, 1.35, f"input pixel {i}", ha="center", fontsize=7, color="tab:blue")
+        ax.text(i + 0.5, 1.35, f"input pixel {i}", ha="center", fontsize=9, color="tab:blue")
     ax.set_yticks([0, 1], ["output", "input"])
     ax.set_ylim(-0.65, 1.6)
     ax.set_xlabel("position along the row (in input pixel widths)")
-    ax.set_title("each output pixel reads the input at its own centre (clamped to the outer input centres)",
-                 fontsize=8)
+    ax.set_title("each output pixel reads the input at its own centre\n(clamped to the outer input centres)",
+                 fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -125,7 +156,7 @@ def plot_colour_histograms(images, titles, bins=32):
 
     if len(images) != len(titles):
         raise ValueError(f"got {len(images)} images but {len(titles)} titles; give one title per image")
-    fig, axes = plt.subplots(1, 3, figsize=(8, 2.4), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(8.4, 2.8), sharey=True)
     edges = np.linspace(0, 255, bins + 1)
     styles = ["-", "--", ":", "-."]
     for c, (ax, name) in enumerate(zip(axes, ("red", "green", "blue"), strict=True)):
@@ -136,7 +167,7 @@ def plot_colour_histograms(images, titles, bins=32):
         ax.set_title(f"{name} channel", fontsize=9, color=name)
         ax.set_xlabel("value")
     axes[0].set_ylabel("density")
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -153,11 +184,12 @@ def plot_photos(images, titles, size=2.0):
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size * 1.2), squeeze=False)
+    size = min(size, MAX_WIDTH / len(images))
+    fig, axes = plt.subplots(1, len(images), figsize=(size * len(images), size * 1.25), squeeze=False)
     for ax, image, title in zip(axes[0], images, titles, strict=True):
         image = np.clip(np.round(np.asarray(image, np.float64)), 0, 255).astype(np.uint8)
         ax.imshow(image, interpolation="nearest")
-        ax.set_title(f"{title}\n{image.shape[0]}x{image.shape[1]}", fontsize=8)
+        ax.set_title(f"{title}\n{image.shape[0]}x{image.shape[1]}", fontsize=9)
         ax.axis("off")
     fig.tight_layout(pad=0.3)
     return fig
@@ -188,7 +220,7 @@ def plot_stamps(x, kernel, stride=1):
         stamp = np.zeros(canvas)
         stamp[i * stride:i * stride + kh, j * stride:j * stride + kw] = value * kernel
         stamps.append(stamp)
-        titles.append(f"x[{i},{j}]={value:g} times kernel")
+        titles.append(f"x[{i},{j}]={value:g}\ntimes kernel")
     stamps.append(sum(stamps))
     titles.append("sum = output")
     return plot_matrices(stamps, titles, size=2.0)
@@ -199,20 +231,20 @@ def plot_conv_matrix(matrix, title="convolution matrix C"):
     import matplotlib.pyplot as plt
 
     matrix = np.asarray(matrix)
-    fig, ax = plt.subplots(figsize=(min(0.35 * matrix.shape[1] + 1.5, 8), min(0.35 * matrix.shape[0] + 1, 6)))
+    fig, ax = plt.subplots(figsize=(min(0.4 * matrix.shape[1] + 1.8, MAX_WIDTH), min(0.4 * matrix.shape[0] + 1.3, 6)))
     image = ax.imshow(matrix, cmap="coolwarm", vmin=-np.abs(matrix).max(), vmax=np.abs(matrix).max())
     if matrix.size <= 200:
         for (i, j), value in np.ndenumerate(matrix):
             if value != 0:
-                ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=9)
     ax.set_xlabel("input pixel (flattened)")
     ax.set_ylabel("output pixel")
     ax.set_xticks(range(matrix.shape[1]))
     ax.set_yticks(range(matrix.shape[0]))
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=9)
     ax.grid(False)
     ax.set_title(f"{title}, shape {matrix.shape}", fontsize=9)
-    fig.colorbar(image, ax=ax, fraction=0.03)
+    fig.colorbar(image, ax=ax, fraction=0.03).ax.tick_params(labelsize=9)
     fig.tight_layout()
     return fig
 
@@ -223,29 +255,46 @@ def plot_overlap_counts(counts_list, titles, annotate=True):
 
     counts_list = [np.asarray(c) for c in counts_list]
     vmax = max(int(c.max()) for c in counts_list)
-    fig, axes = plt.subplots(1, len(counts_list), figsize=(2.8 * len(counts_list), 2.8), squeeze=False)
+    panel = min(2.8, MAX_WIDTH / (len(counts_list) + 0.3))
+    fig, axes = plt.subplots(1, len(counts_list), figsize=(panel * (len(counts_list) + 0.3), panel), squeeze=False)
     for ax, counts, title in zip(axes[0], counts_list, titles, strict=True):
         image = ax.imshow(counts, cmap="magma", vmin=0, vmax=vmax)
         if annotate and counts.shape[0] <= 16:
             for (i, j), value in np.ndenumerate(counts):
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=6,
+                ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
                         color="black" if value > vmax / 2 else "white")
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
-    fig.colorbar(image, ax=list(axes[0]), fraction=0.02, label="writes")
+    bar = fig.colorbar(image, ax=list(axes[0]), fraction=0.02, label="writes")
+    bar.ax.tick_params(labelsize=9)
     return fig
 
 
-def plot_responses(images, titles, cmap="gray"):
-    """Grey images side by side, each on its own colour scale (patterns, not levels, matter)."""
+def plot_responses(images, titles, cmap="gray", shared_scale=False):
+    """Grey images side by side, each with its colour bar.
+
+    Args:
+        images: list of 2-D arrays (any sign).
+        titles: a caption per image.
+        shared_scale: one colour scale for all (compare levels) instead of one each
+            (compare patterns).
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(images), figsize=(2.2 * len(images), 2.5), squeeze=False)
+    images = [np.asarray(image, np.float64) for image in images]
+    limits = (min(i.min() for i in images), max(i.max() for i in images)) if shared_scale else (None, None)
+    panel = min(2.3, MAX_WIDTH / len(images))
+    fig, axes = plt.subplots(1, len(images), figsize=(panel * len(images), panel * 1.05), squeeze=False)
     for ax, image, title in zip(axes[0], images, titles, strict=True):
-        ax.imshow(np.asarray(image), cmap=cmap, interpolation="nearest")
-        ax.set_title(title, fontsize=8)
+        shown = ax.imshow(image, cmap=cmap, interpolation="nearest", vmin=limits[0], vmax=limits[1])
+        bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03)
+        bar.ax.tick_params(labelsize=9)
+        ax.set_title(title, fontsize=9)
         ax.axis("off")
     fig.tight_layout(pad=0.3)
     return fig
@@ -272,8 +321,9 @@ def plot_scores(scores, title="checkerboard score", errors=None):
     ax.invert_yaxis()
     ends = [value + spread for value, spread in zip(values, xerr or [0.0] * len(values), strict=True)]
     for k, (value, end) in enumerate(zip(values, ends, strict=True)):
-        ax.text(end, k, f"  {value:.3f}", va="center", fontsize=8)
-    ax.set_xlabel(title)
+        ax.text(end, k, f"  {value:.3f}", va="center", fontsize=9)
+    ax.set_xlabel(title, fontsize=9)
+    ax.tick_params(labelsize=9)
     ax.set_xlim(0, max(max(ends) * 1.2, 1e-3))
     fig.tight_layout()
     return fig
@@ -293,7 +343,8 @@ def plot_image_rows(rows, ncols=8, size=0.9):
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(len(rows), ncols, figsize=(size * ncols + 1.4, size * len(rows)), squeeze=False)
+    size = min(size, (MAX_WIDTH - 1.6) / ncols)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(size * ncols + 1.6, size * len(rows)), squeeze=False)
     for r, (label, images) in enumerate(rows.items()):
         images = np.asarray(images)
         if images.ndim == 4:
@@ -305,6 +356,32 @@ def plot_image_rows(rows, ncols=8, size=0.9):
             ax.grid(False)
             if c < len(images):
                 ax.imshow(images[c], cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout(pad=0.2, w_pad=0.1, h_pad=0.1)
+    return fig
+
+
+def plot_score_history(history, title="checkerboard score", ylabel="score"):
+    """Curves of a score per epoch, epoch 0 being the fresh network.
+
+    Args:
+        history: ``{name: [score at epoch 0, after epoch 1, ...]}``.
+        title: the figure's title.
+        ylabel: the y-axis label.
+
+    Returns:
+        the matplotlib ``Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    for (name, values), style in zip(history.items(), ["-o", "-s", "-^", "-D", "-v"] * len(history), strict=False):
+        ax.plot(range(len(values)), values, style, label=name, markersize=4)
+    ax.set_xlabel("epoch (0: before training)", fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.tick_params(labelsize=9)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=9)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
     return fig

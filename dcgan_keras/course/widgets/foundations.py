@@ -27,7 +27,7 @@ def render_leaky_relu(negative_slope=0.2, z_max=5.0):
     left.plot(z, relu(z), color="0.7", lw=3, label="ReLU")
     left.plot(z, leaky_relu(z, negative_slope), color="C0", lw=1.8, label=f"LeakyReLU({negative_slope:g})")
     left.set_title("activation", fontsize=10)
-    left.legend(fontsize=8)
+    left.legend(fontsize=9)
     right.plot(z, leaky_relu_derivative(z, negative_slope), color="C1", lw=1.8)
     right.set_ylim(-0.1, 1.1)
     right.set_title(f"derivative: {negative_slope:g} for z < 0, 1 for z > 0", fontsize=10)

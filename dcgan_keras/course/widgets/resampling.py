@@ -40,14 +40,14 @@ def render_pooling(pool_size=2, strides=2, mode="max", interpolation="nearest", 
     photo = _photo(photo_size).astype(np.float64)
     pooled = pool2d_naive(photo, pool_size, strides, "valid", mode)
     restored = upsample2d_naive(pooled, strides, interpolation)
-    fig = plt.figure(figsize=(7.5, 4.6))
+    fig = plt.figure(figsize=(8.4, 5.2))
     grid = fig.add_gridspec(2, 3, height_ratios=[1.5, 1])
     panels = [(photo, "original"), (pooled, f"{mode} pool {pool_size}, stride {strides}"),
               (restored, f"{interpolation} up-sampling x{strides}")]
     for k, (image, title) in enumerate(panels):
         ax = fig.add_subplot(grid[0, k])
         ax.imshow(np.clip(np.round(image), 0, 255).astype(np.uint8), interpolation="nearest")
-        ax.set_title(f"{title}\n{image.shape[0]}x{image.shape[1]}", fontsize=8)
+        ax.set_title(f"{title}\n{image.shape[0]}x{image.shape[1]}", fontsize=9)
         ax.axis("off")
     edges = np.linspace(0, 255, 33)
     for c, name in enumerate(("red", "green", "blue")):
@@ -55,10 +55,10 @@ def render_pooling(pool_size=2, strides=2, mode="max", interpolation="nearest", 
         for image, style, label in ((photo, "-", "original"), (pooled, "--", "pooled")):
             density, _ = np.histogram(image[..., c], bins=edges, density=True)
             ax.plot((edges[:-1] + edges[1:]) / 2, density, style, color=name, label=label)
-        ax.set_title(f"{name}: mean {photo[..., c].mean():.0f} -> {pooled[..., c].mean():.0f}", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.set_title(f"{name}: mean {photo[..., c].mean():.0f} -> {pooled[..., c].mean():.0f}", fontsize=9)
+        ax.tick_params(labelsize=9)
         if c == 0:
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=9)
     fig.tight_layout(pad=0.4)
     return fig
 
@@ -115,26 +115,27 @@ def render_transposed(kernel_size=3, stride=2, method="transpose", seeds=3):
     responses = [constant_input_response(method, kernel_size, stride, n_layers=2, input_size=8, seed=seed)
                  for seed in range(seeds)]
     scores = [checkerboard_score(r) for r in responses]
-    fig, axes = plt.subplots(1, 3, figsize=(8.4, 3.0), gridspec_kw={"width_ratios": [1, 1, 0.8]})
+    fig, axes = plt.subplots(1, 3, figsize=(8.4, 3.3), gridspec_kw={"width_ratios": [1, 1.15, 0.8]})
     ax = axes[0]
     ax.imshow(counts, cmap="magma", vmin=0)
-    if counts.shape[0] <= 16:
+    if counts.shape[0] <= 12:
         for (i, j), value in np.ndenumerate(counts):
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=6,
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
                     color="black" if value > counts.max() / 2 else "white")
-    ax.set_title(count_title, fontsize=8)
+    ax.set_title(count_title, fontsize=9)
     ax.axis("off")
     ax = axes[1]
-    ax.imshow(responses[0], cmap="gray", interpolation="nearest")
-    ax.set_title(f"fresh 2-layer stack, constant input\n(seed 0, score {scores[0]:.3f})", fontsize=8)
+    shown = ax.imshow(responses[0], cmap="gray", interpolation="nearest")
+    fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.03).ax.tick_params(labelsize=9)
+    ax.set_title(f"fresh 2-layer stack, constant\ninput (seed 0, score {scores[0]:.3f})", fontsize=9)
     ax.axis("off")
     ax = axes[2]
     ax.bar(range(seeds), scores, color="tab:purple")
     ax.axhline(np.mean(scores), color="black", ls="--", lw=1)
     ax.set_ylim(0, 1)
     ax.set_xticks(range(seeds))
-    ax.set_xlabel("seed", fontsize=8)
-    ax.set_title(f"checkerboard score\nmean {np.mean(scores):.3f}", fontsize=8)
-    ax.tick_params(labelsize=7)
+    ax.set_xlabel("seed", fontsize=9)
+    ax.set_title(f"checkerboard score\nmean {np.mean(scores):.3f}", fontsize=9)
+    ax.tick_params(labelsize=9)
     fig.tight_layout(pad=0.4)
     return fig

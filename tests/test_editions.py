@@ -1,0 +1,141 @@
+"""Student editions (``python -m dcgan_keras.course student OUT/``): no solutions, no outputs, and they run."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dcgan_keras.course.editions import SOLUTION_TAG, student_notebook, write_student_editions
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOT_ANSWERED = "not answered yet"
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _text(cell):
+    return "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "")
+                   for output in cell.get("outputs", []))
+
+
+def _run_module(*args):
+    return subprocess.run([sys.executable, "-m", "dcgan_keras.course", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_student_notebook_drops_solution_cells_and_outputs():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"state": {}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("answer = None", execution_count=1,
+                                  outputs=[nbformat.v4.new_output("stream", text="hello\n")]),
+        nbformat.v4.new_code_cell("check(answer)", execution_count=2,
+                                  outputs=[nbformat.v4.new_output("stream", text=f"Ex 1: {NOT_ANSWERED}.\n")]),
+        nbformat.v4.new_markdown_cell("## Solutions"),
+        nbformat.v4.new_markdown_cell("Take 4.", metadata={"tags": [SOLUTION_TAG]}),
+        nbformat.v4.new_code_cell("answer = 4\ncheck(answer)", execution_count=3, metadata={"tags": [SOLUTION_TAG]}),
+    ]
+    student = student_notebook(nb)
+    assert [cell.source for cell in student.cells] == ["# Title", "answer = None", "check(answer)"]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in student.cells[1:])
+    assert "widgets" not in student.metadata
+    assert len(nb.cells) == 6 and nb.cells[1].outputs, "the original must be left as it was"
+
+
+def test_command_writes_editions_without_solutions(tmp_path):
+    assert NOTEBOOKS, "no notebooks found"
+    done = _run_module("student", str(tmp_path / "student"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = sorted((tmp_path / "student").glob("*.ipynb"))
+    assert [path.name for path in written] == [path.name for path in NOTEBOOKS]
+    for original_path, path in zip(NOTEBOOKS, written, strict=True):
+        original, student = nbformat.read(original_path, as_version=4), nbformat.read(path, as_version=4)
+        nbformat.validate(student)
+        kept = [cell for cell in original.cells if SOLUTION_TAG not in _tags(cell)]
+        assert not [cell for cell in student.cells if SOLUTION_TAG in _tags(cell)], path.name
+        assert 0 < len(student.cells) <= len(kept), path.name
+        assert [cell.source for cell in student.cells] == [cell.source for cell in kept[:len(student.cells)]]
+        for cell in student.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs left"
+        # every exercise check (it printed "not answered yet" in the full notebook) is kept
+        checks = {cell.id for cell in kept if NOT_ANSWERED in _text(cell)}
+        assert checks <= {cell.id for cell in student.cells}, path.name
+
+
+def test_command_refuses_the_notebooks_folder():
+    before = sorted(path.name for path in (ROOT / "notebooks").iterdir())
+    for target in ("notebooks", "notebooks/student"):
+        done = _run_module("student", target)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "refusing" in done.stderr
+    assert sorted(path.name for path in (ROOT / "notebooks").iterdir()) == before
+
+
+def test_write_student_editions_refuses_the_source_folder(tmp_path):
+    source = tmp_path / "full"
+    source.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T")]), source / "a.ipynb")
+    with pytest.raises(ValueError, match="refusing"):
+        write_student_editions(source, source)
+    assert [path.name for path in write_student_editions(tmp_path / "out", source)] == ["a.ipynb"]
+
+
+def _expect_not_answered(student_path, original_path):
+    """Give every exercise check of the student edition the output it had in the full notebook
+    ("... not answered yet ...") and the tag ``nbval-check-output``, so nbval checks the message.
+    Returns the number of checks tagged."""
+    original = {cell.id: cell for cell in nbformat.read(original_path, as_version=4).cells}
+    student = nbformat.read(student_path, as_version=4)
+    tagged = 0
+    for cell in student.cells:
+        reference = original.get(cell.id)
+        if cell.cell_type != "code" or reference is None or NOT_ANSWERED not in _text(reference):
+            continue
+        cell.outputs = [output for output in reference.outputs
+                        if not (output.get("output_type") == "stream" and output.get("name") == "stderr")]
+        cell.execution_count = 1
+        cell.metadata.setdefault("tags", []).append("nbval-check-output")
+        tagged += 1
+    nbformat.write(student, student_path)
+    return tagged
+
+
+def _failure_summary(log):
+    """The list of failed cells and, for each notebook, the first failure's report (later cells of a
+    notebook usually fail only because an earlier one did)."""
+    failed = [line for line in log.splitlines() if line.startswith("FAILED ")]
+    blocks = re.split(r"\n_{3,} (\S+?)::Cell \d+ _{3,}\n", log)
+    first = {}
+    for name, block in zip(blocks[1::2], blocks[2::2], strict=False):
+        first.setdefault(name, block[-3000:])
+    return "\n".join(failed[:40] + [f"--- first failure in {name}:\n{text}" for name, text in first.items()])
+
+
+@pytest.mark.slow
+def test_student_editions_run_top_to_bottom_under_nbval(tmp_path):
+    """Each student edition runs in quick mode under nbval with no error, and each unanswered check
+    prints the same "not answered yet" line that the full notebook saved."""
+    out = tmp_path / "student"
+    written = write_student_editions(out)
+    tagged = {path.name: _expect_not_answered(path, ROOT / "notebooks" / path.name) for path in written}
+    shutil.copy(ROOT / "conftest.py", out / "conftest.py")  # the project's nbval settings (stderr not compared)
+    shutil.copy(ROOT / "tests" / "sanitize.cfg", out / "sanitize.cfg")
+    env = dict(os.environ, DCGAN_KERAS_QUICK="1", TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(out),
+         "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=900", "--nbval-sanitize-with", "sanitize.cfg",
+         *[path.name for path in written]],
+        cwd=out, env=env, capture_output=True, text=True, timeout=3600)
+    assert done.returncode == 0, _failure_summary(done.stdout + done.stderr)
+    missing = [name for name, count in tagged.items() if count == 0]
+    assert not missing, f"student editions with no exercise check that prints '{NOT_ANSWERED}': {missing}"
