@@ -1,4 +1,5 @@
-"""What a trained generator learned: walks, arithmetic and neighbourhoods in its latent space.
+"""What a trained generator learned: walks, arithmetic and neighbourhoods in its latent space (long because each
+exploration needs its own argument checks and they share helpers).
 
 Notebook 06 uses every function here on its trained DCGAN:
 

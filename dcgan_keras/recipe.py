@@ -48,7 +48,7 @@ TRAINING_DEFAULTS = {
     "cooldown_final": 0.1,
     "quality_every": 780,
     "patience": 3,
-    "min_delta": 0.01,
+    "min_delta": 0.05,
     "precision": "auto",
     "xla": None,
     "steps_per_execution": 6,

@@ -165,7 +165,7 @@ def test_next_save_removes_weights_that_a_kill_left_without_a_state(tmp_path, di
 
 @pytest.mark.parametrize("every", [-1, float("nan"), "30", True])
 def test_bad_checkpoint_interval_is_refused(tmp_path, every):
-    with pytest.raises(ValueError, match="every_seconds must be a number of seconds"):
+    with pytest.raises(ValueError, match="every_seconds must be a number >= 0"):
         callbacks.ResumableCheckpoint(tmp_path, every_seconds=every)
 
 

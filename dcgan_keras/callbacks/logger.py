@@ -105,7 +105,7 @@ class MetricsLogger(keras.callbacks.Callback):
         left.set(title="losses", xlabel="epoch")
         right.set(title="D(x) and D(G(z))", xlabel="epoch", ylim=(0, 1))
         for ax in (left, right):
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=9)
             ax.grid(alpha=0.3)
         fig.tight_layout()
         with atomic_path(self.out_dir / "losses.png") as tmp:

@@ -1,4 +1,5 @@
-"""Transposed convolution written out in NumPy, its matrix, its output size and its checkerboard.
+"""Transposed convolution written out in NumPy, its matrix, its output size and its checkerboard (long because
+notebook 05 builds each of these in turn and checks it against Keras).
 
 Notebook ``05_transposed_convolutions`` builds each function here step by step and
 checks it against ``keras.layers.Conv2DTranspose``. The NumPy versions are for

@@ -1,4 +1,5 @@
-"""Exercise checks for notebooks 01-03 (activations, batch normalisation, convolution arithmetic).
+"""Exercise checks for notebooks 01-03 (activations, batch normalisation, convolution arithmetic; long because
+three notebooks' checks each need their own hints).
 
 Each ``check_*`` takes the reader's ``answer`` (``None`` while the exercise is
 open) and returns a :class:`~dcgan_keras.course.checks.core.CheckResult` that shows as a

@@ -31,7 +31,7 @@ def show_images(images, ncols=None, titles=None, size=1.0, cmap="gray"):
         ax = axes.flat[i]
         ax.imshow(image[..., 0] if image.shape[-1] == 1 else image, cmap=cmap, vmin=0, vmax=255)
         if titles is not None:
-            ax.set_title(str(titles[i]), fontsize=8)
+            ax.set_title(str(titles[i]), fontsize=9)
     fig.tight_layout(pad=0.2)
     return fig
 
@@ -50,7 +50,7 @@ def plot_history(history, keys=None, ax=None, title=None):
         values = history[key]
         ax.plot(np.arange(1, len(values) + 1), values, label=key)
     ax.set_xlabel("epoch")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     if title:
         ax.set_title(title)
     fig.tight_layout()

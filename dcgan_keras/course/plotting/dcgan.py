@@ -1,4 +1,4 @@
-"""Figures of notebooks 06 and 07 (a DCGAN on MNIST, its evaluation and its latent space)."""
+"""Figures of notebooks 06 and 07 (a DCGAN on MNIST, its evaluation and its latent space; long because two notebooks' figures live here)."""
 
 import numpy as np
 

@@ -1,4 +1,5 @@
-"""Figures for notebooks 01-03: activations, batch normalisation, convolution arithmetic.
+"""Figures for notebooks 01-03: activations, batch normalisation, convolution arithmetic (long because
+three notebooks' figures live here).
 
 Every function draws one figure and returns the matplotlib ``Figure`` (or draws
 into ``ax`` when one is given and returns its figure).

@@ -1,4 +1,5 @@
-"""Figures of notebooks 04 (pooling and up-sampling) and 05 (transposed convolutions)."""
+"""Figures of notebooks 04 (pooling and up-sampling) and 05 (transposed convolutions), long because
+two notebooks' figures live here."""
 
 import numpy as np
 

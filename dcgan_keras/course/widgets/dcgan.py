@@ -58,14 +58,14 @@ def latent_render(generate, z, dims, classify=None):
         axes[1].barh([f"z[{d}]" for d in dims], [base[d] for d in dims], color="none", edgecolor="grey")
         axes[1].set(xlim=(-3.5, 3.5), title="controlled coordinates")
         axes[1].title.set_fontsize(9)
-        axes[1].tick_params(labelsize=7)
+        axes[1].tick_params(labelsize=9)
         if classify:
             probs = np.asarray(classify(np.clip(image, -1, 1)[None]), dtype=np.float64)[0]
             digit = int(np.argmax(probs))
             axes[2].bar(range(10), probs, color=["C1" if k == digit else "C0" for k in range(10)])
             axes[2].set(xticks=range(10), ylim=(0, 1), title=f"reads as {digit} ({probs[digit]:.2f})")
             axes[2].title.set_fontsize(9)
-            axes[2].tick_params(labelsize=7)
+            axes[2].tick_params(labelsize=9)
             axes[0].set_title(f"a {digit}", fontsize=9)
         fig.tight_layout(pad=0.3)
         return fig
