@@ -183,7 +183,7 @@ def make_callbacks(config, steps_per_epoch, epochs=None, out_dir=None, image_sha
     cbs = [callbacks.StopOnNonFiniteLoss()]
     if quality and tuple(image_shape) == (28, 28, 1):
         every = max(1, round(config["quality_every"] / steps_per_epoch)) if config["quality_every"] else 10 ** 9
-        cbs.append(callbacks.QualityMonitor(every=every, total_epochs=epochs))
+        cbs.append(callbacks.QualityMonitor(every=every, total_epochs=epochs, budget=budget))
         if config["patience"]:
             cooling_from = round((1.0 - config["cooldown"]) * epochs) if config["cooldown"] else 0
             cbs.append(callbacks.StopWhenQualityStalls(patience=config["patience"], min_delta=config["min_delta"],

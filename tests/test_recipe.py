@@ -140,3 +140,27 @@ def test_notebook_06_and_the_command_line_build_the_same_run():
     notebook = training_config(**{k: 1 for k in keywords})  # the run-length values aside
     assert {k: v for k, v in command_line.items() if k not in RUN_LENGTH} == \
         {k: v for k, v in notebook.items() if k not in RUN_LENGTH}
+
+
+def test_the_epoch_the_time_limit_ends_is_scored(monkeypatch):
+    budget = callbacks.TimeBudget(1e-9)
+    quality = callbacks.QualityMonitor(every=100, total_epochs=50, budget=budget)
+    measured = []
+
+    def measure(epoch):
+        measured.append(epoch)
+        return {"fid": 1.0, "inception_score": 9.0, "classes_covered": 10}
+
+    monkeypatch.setattr(quality, "measure", measure)
+
+    class Model:
+        stop_training = False
+
+    model = Model()
+    for callback in (quality, budget):
+        callback.set_model(model)
+        callback.on_train_begin()
+    logs = {}
+    quality.on_epoch_end(0, logs)
+    budget.on_epoch_end(0, logs)
+    assert measured == [1] and logs["fid"] == 1.0 and model.stop_training and budget.stopped

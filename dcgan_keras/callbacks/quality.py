@@ -16,11 +16,13 @@ class QualityMonitor(keras.callbacks.Callback):
     computed on ``n`` samples (notebook 07 explains them). Place it before
     :class:`MetricsLogger` so they are saved. ``measurements`` keeps one dict a measurement, with
     the epoch and the seconds since training began (measuring excluded), for quality-against-time
-    figures.
+    figures. With ``budget`` (a :class:`~dcgan_keras.callbacks.TimeBudget`), the epoch the time limit
+    ends also gets scored.
     """
 
-    def __init__(self, every=10, n=1000, seed=777, total_epochs=None):
+    def __init__(self, every=10, n=1000, seed=777, total_epochs=None, budget=None):
         super().__init__()
+        self.budget = budget  # a TimeBudget: its last epoch is scored too
         self.every, self.n, self.seed, self.total_epochs = every, n, seed, total_epochs
         self.last = None
         self.last_epoch = None
@@ -45,6 +47,7 @@ class QualityMonitor(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         last_epoch = self.total_epochs is not None and epoch + 1 == self.total_epochs
+        last_epoch = last_epoch or (self.budget is not None and self.budget.ends_after(epoch))
         if logs is None or not ((epoch + 1) % self.every == 0 or last_epoch):
             return
         report = self.measure(epoch + 1)

@@ -28,13 +28,24 @@ class TimeBudget(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.started = time.perf_counter()
         self.stopped = False
+        self._decided = {}
+
+    def ends_after(self, epoch):
+        """Whether the run ends after epoch ``epoch`` (from 0) on time; decided once, at the first call in
+        that epoch, so that a callback that asks before this one (the quality monitor, to score the last
+        epoch) gets the answer this one acts on."""
+        decided = getattr(self, "_decided", {})
+        if epoch not in decided:
+            decided[epoch] = self.fraction() >= 1.0
+            self._decided = decided
+        return decided[epoch]
 
     def fraction(self):
         """The share of the budget spent since training began (above 1 in the epoch that overruns it)."""
         return (time.perf_counter() - self.started) / self.seconds
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.fraction() >= 1.0:
+        if self.ends_after(epoch):
             self.model.stop_training = True
             self.stopped = True
 
