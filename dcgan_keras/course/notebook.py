@@ -62,6 +62,7 @@ def _quiet_frameworks():
     except ImportError:
         pass
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*shuffle=True. was passed")  # the course's datasets shuffle themselves
     import tensorflow as tf
 
     with _stderr_silenced():
