@@ -47,7 +47,7 @@ FRAMEWORK_LOG_PATTERNS = [
     r".*oneDNN supports DT_\w+ only on platforms with",
     # Keras's notice that fit does not shuffle a tf.data.Dataset (ours shuffle themselves), with its source line
     r".*UserWarning: `shuffle=True` was passed, but will be ignored",
-    r"\s+self\.data_adapter = data_adapters\.get_data_adapter\(",
+    r"self\.data_adapter = data_adapters\.get_data_adapter\(",
 ]
 FRAMEWORK_LOG_RE = re.compile("|".join(f"(?:{pattern})" for pattern in FRAMEWORK_LOG_PATTERNS))
 
