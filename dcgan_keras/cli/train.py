@@ -119,6 +119,11 @@ def train(args):
             args.image_size and tuple(args.image_size) != (28, 28) or args.channels == 3):
         raise UsageError("MNIST digits are 28x28 greyscale; --image-size and --channels apply to folders")
     config = config_from_args(args)
+    if args.tensorboard:
+        import importlib.util
+
+        if importlib.util.find_spec("tensorboard") is None:
+            raise UsageError("--tensorboard needs TensorBoard: pip install tensorboard (or dcgan-keras[tensorboard])")
     out = prepare_out_dir(args)
 
     import keras

@@ -123,7 +123,7 @@ def plot_quality(history, references=None, class_counts=None, title=None):
     covered = np.array([np.nan if v is None else v for v in history.get("classes_covered", [])], dtype=float)
     epochs = np.arange(1, len(fid) + 1)
     panels = 3 if class_counts is not None else 2
-    fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 3),
+    fig, axes = plt.subplots(1, panels, figsize=(3.3 * panels, 3),
                              gridspec_kw={"width_ratios": [1.6, 1, 1][:panels]})
     ax = axes[0]
     measured = ~np.isnan(fid)
