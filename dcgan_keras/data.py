@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from dcgan_keras.validation import check_positive_int
+
 __all__ = [
     "EMBEDDED_PATH",
     "load_mnist",
@@ -315,8 +317,7 @@ def make_dataset(images, batch_size=64, shuffle=True, seed=None, drop_remainder=
         raise TypeError(f"images must be uint8 in [0, 255] or float32 in [-1, 1], got dtype {images.dtype}")
     if images.ndim != 4:
         raise ValueError(f"expected images of shape (n, height, width[, channels]), got {images.shape}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
+    batch_size = check_positive_int(batch_size, "batch_size")
     if batch_size > len(images):
         raise ValueError(f"batch_size {batch_size} is larger than the data set ({len(images)} images); "
                          "use a smaller batch size")

@@ -19,6 +19,8 @@ Everything is NumPy; images are float ``(n, h, w[, 1])`` in [-1, 1] or uint8 in 
 
 import numpy as np
 
+from dcgan_keras.validation import check_positive_int
+
 __all__ = [
     "interpolate",
     "stroke_thickness",
@@ -41,9 +43,7 @@ def _vector(value, name):
 
 
 def _positive_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
-    return int(value)
+    return check_positive_int(value, name, minimum=minimum)
 
 
 def interpolate(z1, z2, steps, method="slerp"):

@@ -41,6 +41,8 @@ import pathlib
 
 import numpy as np
 
+from dcgan_keras.validation import check_number
+
 __all__ = [
     "ASSETS_DIR",
     "CLASSIFIER_PATH",
@@ -411,10 +413,7 @@ def gaussian_blur(images, sigma):
         True
     """
     images = np.asarray(images)
-    if not isinstance(sigma, (int, float, np.integer, np.floating)) or isinstance(sigma, bool):
-        raise TypeError(f"sigma must be a number of pixels, got {type(sigma).__name__}")
-    if not np.isfinite(sigma) or sigma < 0:
-        raise ValueError(f"sigma must be a finite number >= 0, got {sigma}")
+    sigma = check_number(sigma, "sigma", 0.0, hint="(pixels)")
     if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
         raise TypeError(f"images must be uint8 or float, got dtype {images.dtype}")
     squeeze = images.ndim == 4 and images.shape[-1] == 1

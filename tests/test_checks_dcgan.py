@@ -222,3 +222,12 @@ def test_train_step_stub_and_errors_never_raise():
     result = check_train_step(Broken)
     assert not result and "NameError" in repr(result)
     assert not check_train_step(None) and not check_train_step(int)
+
+
+@pytest.mark.parametrize("answer,expected", [(13, 13.0), (np.float32(0.5), 0.5), (np.array([2.0]), 2.0),
+                                             ("13", None), (True, None), (None, None), (float("nan"), None),
+                                             (float("inf"), None), ([1.0, 2.0], None)])
+def test_every_check_reads_a_number_the_same_way(answer, expected):
+    from dcgan_keras.course.checks.core import as_number
+
+    assert as_number(answer) == expected

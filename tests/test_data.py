@@ -236,8 +236,8 @@ def test_make_dataset_batches_scaled_shuffled_images(digits):
     assert [b.shape[0] for b in data.make_dataset(images, 32, drop_remainder=True)] == [32, 32, 32]
 
 
-@pytest.mark.parametrize("batch_size,match", [(0, "positive whole number"), (-4, "positive whole number"),
-                                              (2.5, "positive whole number"), (101, "larger than the data set")])
+@pytest.mark.parametrize("batch_size,match", [(0, "whole number >= 1"), (-4, "whole number >= 1"),
+                                              (2.5, "whole number >= 1"), (101, "larger than the data set")])
 def test_make_dataset_refuses_bad_batch_sizes(digits, batch_size, match):
     with pytest.raises(ValueError, match=match):
         data.make_dataset(digits[0][:100], batch_size)

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from dcgan_keras.validation import check_positive_int
+
 __all__ = [
     "conv_output_size",
     "same_padding",
@@ -30,9 +32,7 @@ __all__ = [
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    return int(value)
+    return check_positive_int(value, name)
 
 
 def _pair(value, name):

@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from dcgan_keras.validation import check_positive_int
+
 __all__ = [
     "POOL_MODES",
     "INTERPOLATIONS",
@@ -25,9 +27,7 @@ INTERPOLATIONS = ("nearest", "bilinear")
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-    return int(value)
+    return check_positive_int(value, name)
 
 
 def _pair(value, name):

@@ -8,6 +8,8 @@ reading, not for speed.
 
 import numpy as np
 
+from dcgan_keras.validation import check_positive_int
+
 __all__ = [
     "UPSAMPLING_METHODS",
     "transposed_conv_output_size",
@@ -26,10 +28,7 @@ UPSAMPLING_METHODS = ("transpose", "nearest", "bilinear")
 
 
 def _int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        kind = "positive" if minimum == 1 else "non-negative"
-        raise ValueError(f"{name} must be a {kind} whole number, got {value!r}")
-    return int(value)
+    return check_positive_int(value, name, minimum=minimum)
 
 
 def _pair(value, name, minimum=1):

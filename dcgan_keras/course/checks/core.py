@@ -8,7 +8,7 @@ on: "not answered yet" while the exercise's placeholder is untouched, a hint tha
 
 import functools
 
-__all__ = ["NOT_ANSWERED", "CheckResult", "is_placeholder", "never_raises", "not_answered", "report"]
+__all__ = ["NOT_ANSWERED", "CheckResult", "is_placeholder", "never_raises", "not_answered", "report", "as_number"]
 
 NOT_ANSWERED = "not answered yet"
 
@@ -89,3 +89,22 @@ def never_raises(name):
         return guarded
 
     return decorate
+
+
+def as_number(answer):
+    """A reader's answer as one finite float, or None when it is not one number.
+
+    The one rule every check uses: ``True``/``False``, text (even ``"13"``), ``None``, NaN, infinity
+    and arrays of more than one value are not a number; NumPy scalars and one-element arrays are.
+    """
+    import numpy as np
+
+    if answer is None or isinstance(answer, (bool, np.bool_, str, bytes)):
+        return None
+    try:
+        value = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if value.size != 1 or not np.isfinite(value).all():
+        return None
+    return float(value.reshape(()))

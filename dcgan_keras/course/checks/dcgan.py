@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dcgan_keras.course.checks.core import CheckResult, report
+from dcgan_keras.course.checks.core import CheckResult, as_number, report
 
 __all__ = [
     "EXERCISE_LOGITS",
@@ -14,17 +14,6 @@ __all__ = [
 
 #: The logits of exercise 1: D's outputs for two real images and two fakes.
 EXERCISE_LOGITS = {"real": [2.0, -1.0], "fake": [-3.0, 0.5]}
-
-
-def _number(answer):
-    """``answer`` as a float, or None when it is not a single number."""
-    if isinstance(answer, (bool, str, bytes)) or answer is None:
-        return None
-    try:
-        value = float(np.asarray(answer, dtype=np.float64).item())
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
 
 
 def _softplus(x):
@@ -50,7 +39,7 @@ def check_discriminator_loss(answer, real_logits=None, fake_logits=None):
     fake = np.asarray(EXERCISE_LOGITS["fake"] if fake_logits is None else fake_logits, dtype=np.float64)
     if answer is None:
         return CheckResult(False, f"{name}: not answered yet.")
-    value = _number(answer)
+    value = as_number(answer)
     if value is None:
         return report(False, name, "set `answer` to one number: the mean over the batch of "
                                    "-log D(x) - log(1 - D(G(z))), with D = sigmoid(logit).")
@@ -131,7 +120,7 @@ def check_block_parameters(answer, in_channels=128, filters=64, kernel_size=4):
     name = "Exercise 3 (parameters of a block)"
     if answer is None:
         return CheckResult(False, f"{name}: not answered yet.")
-    value = _number(answer)
+    value = as_number(answer)
     if value is None:
         return report(False, name, "set `answer` to one whole number: the block's count_params().")
     kernel = kernel_size * kernel_size * in_channels * filters

@@ -9,7 +9,7 @@ answer. A check never raises on a wrong answer, and never prints the solution.
 
 import numpy as np
 
-from dcgan_keras.course.checks.core import CheckResult, report
+from dcgan_keras.course.checks.core import CheckResult, as_number, report
 
 __all__ = [
     # 01 activations
@@ -29,17 +29,6 @@ __all__ = [
     "check_same_padding",
     "check_full_coverage_stride",
 ]
-
-
-def _number(answer):
-    """``answer`` as a float, or None when it is not one number."""
-    if isinstance(answer, bool):
-        return None
-    try:
-        value = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(value) if value.shape == () and np.isfinite(value) else None
 
 
 def _array(answer):
@@ -92,7 +81,7 @@ def check_dead_fraction(answer, outputs):
         return _placeholder(name, "count the columns of the outputs that are zero in every row")
     from dcgan_keras.course.activations import dead_unit_fraction
 
-    value = _number(answer)
+    value = as_number(answer)
     expected = dead_unit_fraction(outputs)
     if value is None:
         return report(False, name, "the answer must be one number between 0 and 1")
@@ -109,7 +98,7 @@ def check_sigmoid_gradient_bound(answer, depth=10):
     name = "Exercise 3 (sigmoid gradient bound)"
     if answer is None:
         return _placeholder(name, "the sigmoid's derivative is at most 0.25")
-    value = _number(answer)
+    value = as_number(answer)
     expected = 0.25 ** depth
     if value is None:
         return report(False, name, "the answer must be one number")
@@ -129,7 +118,7 @@ def check_saturating_bias(answer, depth=10, batch_size=64, ratio=1e-3):
     name = "Exercise 2 (saturate tanh)"
     if answer is None:
         return _placeholder(name, "set answer to a bias standard deviation")
-    value = _number(answer)
+    value = as_number(answer)
     if value is None or value < 0:
         return report(False, name, "the answer must be one number >= 0, a standard deviation")
     from dcgan_keras.course.activations import layer_gradient_norms
@@ -151,7 +140,7 @@ def check_keras_momentum(answer, pytorch_momentum=0.05):
     name = "Exercise 1 (momentum conversion)"
     if answer is None:
         return _placeholder(name, "PyTorch weights the new batch by its momentum, Keras the old estimate")
-    value = _number(answer)
+    value = as_number(answer)
     if value is None:
         return report(False, name, "the answer must be one number")
     if abs(value - (1.0 - pytorch_momentum)) > 1e-9:
@@ -195,7 +184,7 @@ def check_moving_mean(answer, batch_means, momentum, initial=0.0):
     expected = float(initial)
     for batch_mean in batch_means:
         expected = expected * momentum + batch_mean * (1.0 - momentum)
-    value = _number(answer)
+    value = as_number(answer)
     if value is None:
         return report(False, name, "the answer must be one number")
     if abs(value - expected) > 1e-6 * max(1.0, abs(expected)):
@@ -250,7 +239,7 @@ def check_momentum_memory(answer, momentum=0.99, threshold=0.01):
     name = "Exercise 2 (momentum's memory)"
     if answer is None:
         return _placeholder(name, "set answer to a number of updates")
-    value = _number(answer)
+    value = as_number(answer)
     if value is None or value < 0 or value != int(value):
         return report(False, name, "the answer must be a whole number of updates")
     from dcgan_keras.course.normalization import update_moving_average
@@ -345,7 +334,7 @@ def check_full_coverage_stride(answer, input_size=28, kernel_size=3, padding="sa
     name = "Exercise 2 (largest stride that sees every pixel)"
     if answer is None:
         return _placeholder(name, "set answer to a stride")
-    value = _number(answer)
+    value = as_number(answer)
     if value is None or value < 1 or value != int(value):
         return report(False, name, "the answer must be a whole number >= 1, a stride")
     from dcgan_keras.course.conv_arithmetic import visit_counts
