@@ -152,7 +152,8 @@ def test_pins_cover_pyproject_and_sit_inside_its_ranges(python):
     runtime = pins(ROOT / "requirements.txt", python)
     project = pyproject()
     assert set(runtime) == {canonicalize_name(Requirement(r).name)
-                            for r in [*project["dependencies"], *project["optional-dependencies"]["notebooks"]]}
+                            for r in [*project["dependencies"], *project["optional-dependencies"]["notebooks"],
+                                      *project["optional-dependencies"]["tensorboard"]]}
 
 
 def test_oldest_constraints_are_the_lower_ends_of_the_ranges():

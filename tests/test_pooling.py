@@ -118,7 +118,7 @@ BAD_CALLS = [
     (lambda: pool2d_naive(np.ones((4, 4)), 2, mode="median"), "mode"),
     (lambda: pool2d_naive(np.ones((4, 4)), 2, padding="full"), "padding"),
     (lambda: pool2d_naive(np.ones((1, 4, 4, 1)), 2), "one image at a time"),
-    (lambda: pool2d_naive(np.ones((4, 4)), 0), "positive"),
+    (lambda: pool2d_naive(np.ones((4, 4)), 0), "whole number >= 1"),
     (lambda: pool_output_size(3, 4), "larger than the input"),
     (lambda: pool_output_size(3, (2, 2)), "whole number >= 1"),
     (lambda: upsample2d_naive(np.ones((2, 2)), 2, "bicubic"), "interpolation"),

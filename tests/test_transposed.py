@@ -193,7 +193,7 @@ BAD_CALLS = [
     (lambda: transposed_conv_output_size(4, 3, 2, output_padding=2), "smaller than stride"),
     (lambda: transposed_conv_output_size(4, 4, 2, "same", output_padding=0), "even kernel_size"),
     (lambda: transposed_conv_output_size(4, 3, padding="full"), "padding"),
-    (lambda: transposed_conv_output_size(0, 3), "positive"),
+    (lambda: transposed_conv_output_size(0, 3), "whole number >= 1"),
     (lambda: conv2d_transpose_naive(np.ones((2, 2)), np.ones((2, 2, 1, 1))), "2-D kernel"),
     (lambda: conv2d_transpose_naive(np.ones((2, 2, 3)), np.ones((2, 2, 1, 2))), "layout"),
     (lambda: conv2d_transpose_naive(np.ones((1, 2, 2, 1)), np.ones((2, 2, 1, 1))), "one image at a time"),

@@ -94,7 +94,7 @@ def never_raises(name):
 def as_number(answer):
     """A reader's answer as one finite float, or None when it is not one number.
 
-    The one rule every check uses: ``True``/``False``, text (even ``"13"``), ``None``, NaN, infinity
+    The one rule every check uses: ``True``/``False``, text (even ``"13"`` or ``["13"]``), ``None``, NaN, infinity
     and arrays of more than one value are not a number; NumPy scalars and one-element arrays are.
     """
     import numpy as np
@@ -102,9 +102,12 @@ def as_number(answer):
     if answer is None or isinstance(answer, (bool, np.bool_, str, bytes)):
         return None
     try:
-        value = np.asarray(answer, dtype=np.float64)
+        value = np.asarray(answer)
     except (TypeError, ValueError):
         return None
+    if value.dtype.kind not in "iuf":  # text, booleans, objects and complex numbers inside a list too
+        return None
+    value = value.astype(np.float64)
     if value.size != 1 or not np.isfinite(value).all():
         return None
     return float(value.reshape(()))
