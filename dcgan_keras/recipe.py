@@ -36,7 +36,7 @@ TRAINING_DEFAULTS = {
     "d_filters": 16,
     "batch_size": 64,
     "steps": 12000,
-    "minutes": 9.0,
+    "minutes": 5.0,
     "learning_rate": 2e-3,
     "d_learning_rate": None,
     "beta_1": 0.0,
@@ -181,6 +181,9 @@ def make_callbacks(config, steps_per_epoch, epochs=None, out_dir=None, image_sha
     epochs = epochs or epochs_for(config, steps_per_epoch)
     budget = callbacks.TimeBudget(config["minutes"]) if config["minutes"] else None
     cbs = [callbacks.StopOnNonFiniteLoss()]
+    if config["cooldown"]:  # first: the early stopping and the logger read each epoch's learning_rate_factor
+        cbs.append(callbacks.LearningRateCooldown(start=1.0 - config["cooldown"], final=config["cooldown_final"],
+                                                  budget=budget))
     if quality and tuple(image_shape) == (28, 28, 1):
         every = max(1, round(config["quality_every"] / steps_per_epoch)) if config["quality_every"] else 10 ** 9
         cbs.append(callbacks.QualityMonitor(every=every, total_epochs=epochs, budget=budget))
@@ -188,9 +191,6 @@ def make_callbacks(config, steps_per_epoch, epochs=None, out_dir=None, image_sha
             cooling_from = round((1.0 - config["cooldown"]) * epochs) if config["cooldown"] else 0
             cbs.append(callbacks.StopWhenQualityStalls(patience=config["patience"], min_delta=config["min_delta"],
                                                        start_from_epoch=cooling_from))
-    if config["cooldown"]:  # before the logger, which then records each epoch's learning_rate_factor
-        cbs.append(callbacks.LearningRateCooldown(start=1.0 - config["cooldown"], final=config["cooldown_final"],
-                                                  budget=budget))
     if out_dir is not None:
         # The checkpoint comes after the logger: metrics.json is then never behind the checkpoint, only
         # ahead of it (after a kill, by the epochs since the last save), and resuming cuts it back.

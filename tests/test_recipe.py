@@ -69,8 +69,8 @@ def test_make_gan_builds_the_configured_networks_and_optimizers():
 def test_make_callbacks_orders_the_default_run():
     cbs = make_callbacks(training_config(), steps_per_epoch=78, epochs=154)
     kinds = [type(c) for c in cbs]
-    assert kinds == [callbacks.StopOnNonFiniteLoss, callbacks.QualityMonitor, callbacks.StopWhenQualityStalls,
-                     callbacks.LearningRateCooldown, callbacks.TimeBudget, callbacks.ProgressBar]
+    assert kinds == [callbacks.StopOnNonFiniteLoss, callbacks.LearningRateCooldown, callbacks.QualityMonitor,
+                     callbacks.StopWhenQualityStalls, callbacks.TimeBudget, callbacks.ProgressBar]
     quality = recipe.find_callback(cbs, callbacks.QualityMonitor)
     assert quality.every == 10  # 780 steps of 78
     stalls = recipe.find_callback(cbs, callbacks.StopWhenQualityStalls)
@@ -102,6 +102,27 @@ def test_quality_stalls_stops_only_after_patience_measurements():
         assert not stop.model.stop_training, epoch  # epochs without a measurement do not count
     stop.on_epoch_end(6, {"fid": 3.99})  # the second measurement in a row without a gain of 0.1
     assert stop.model.stop_training and stop.stopped_epoch == 6
+
+
+def test_quality_stalls_counts_from_a_cooldown_the_time_limit_began_early():
+    stop = callbacks.StopWhenQualityStalls(patience=2, min_delta=0.1, start_from_epoch=100)
+
+    class Model:
+        stop_training = False
+
+    stop.set_model(Model())
+    stop.on_train_begin()
+    stop.on_epoch_end(0, {"fid": 5.0, "learning_rate_factor": 1.0})
+    stop.on_epoch_end(1, {"fid": 6.0, "learning_rate_factor": 1.0})
+    stop.on_epoch_end(2, {"fid": 7.0, "learning_rate_factor": 1.0})
+    assert not stop.model.stop_training  # before the cooldown nothing counts
+    for epoch, fid in [(3, 4.0), (4, 4.5)]:
+        stop.on_epoch_end(epoch, {"fid": fid, "learning_rate_factor": 0.9})
+        assert not stop.model.stop_training, epoch
+    stop.on_epoch_end(5, {"fid": 4.2, "learning_rate_factor": 0.8})
+    assert stop.model.stop_training and stop.stopped_epoch == 5
+    stop.on_train_begin()  # a second fit starts from the epoch it was given again
+    assert stop.start_from_epoch == 100
 
 
 RUN_LENGTH = {"steps", "minutes", "quality_every", "patience"}  # how long a run lasts, not what it trains

@@ -69,15 +69,27 @@ class StopWhenQualityStalls(keras.callbacks.EarlyStopping):
         min_delta: the least improvement that counts.
         start_from_epoch: epochs before which nothing stops the run (the recipe passes the epoch at
             which its learning-rate cooldown begins: before it, FID wanders on a plateau).
+
+    A run whose time limit starts the cooldown early (see :class:`LearningRateCooldown`'s
+    ``budget``) starts the count early too: the first measurement whose logs hold a
+    ``learning_rate_factor`` under 1 counts, whatever its epoch. Place the cooldown before this
+    callback for that.
     """
 
     def __init__(self, patience=3, min_delta=0.01, start_from_epoch=0):
         super().__init__(monitor="fid", mode="min", patience=patience, min_delta=min_delta,
                          start_from_epoch=start_from_epoch, restore_best_weights=False)
+        self.first_epoch = self.start_from_epoch
+
+    def on_train_begin(self, logs=None):
+        self.start_from_epoch = self.first_epoch
+        super().on_train_begin(logs)
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or "fid" not in logs:
             return
+        if epoch < self.start_from_epoch and logs.get("learning_rate_factor", 1.0) < 1.0:
+            self.start_from_epoch = epoch  # the cooldown began before its epoch: the time limit is near
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             super().on_epoch_end(epoch, logs)
