@@ -275,6 +275,16 @@ def test_time_budget_stops_training(digits):
     assert len(history.history["d_loss"]) == 1
 
 
+def test_time_budget_stops_within_a_long_epoch(digits):
+    gan = small_gan()
+    steps = []
+    count = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: steps.append(batch))
+    budget = callbacks.TimeBudget(minutes=1e-6)
+    history = gan.fit(make_dataset(digits[0][:320], 32), epochs=3, verbose=0, callbacks=[count, budget])
+    assert len(history.history["d_loss"]) == 1 and budget.stopped
+    assert len(steps) == 1, "the first batch of ten already overran the limit: the epoch must end there"
+
+
 def _rates_per_step(gan, images, cooldown, before=(), **fit_kwargs):
     """Fit 64 images in 2 steps an epoch (``before`` are callbacks ahead of ``cooldown``); return the
     (D, G) learning rates each step ran with."""

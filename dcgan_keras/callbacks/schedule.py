@@ -14,7 +14,11 @@ __all__ = ["TimeBudget", "LearningRateCooldown"]
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop training at the end of the first epoch that finishes after ``minutes`` minutes.
+    """Stop training once ``minutes`` minutes have passed, within the epoch that overruns them.
+
+    The check runs after every batch (every ``steps_per_execution`` steps), so a data set with long
+    epochs does not overrun the limit by most of an epoch; that epoch ends early and still gets its
+    ``on_epoch_end`` (its checkpoint, its quality measurement).
 
     ``stopped`` tells afterwards whether the budget, rather than the epoch count, ended the run.
     """
@@ -43,6 +47,10 @@ class TimeBudget(keras.callbacks.Callback):
     def fraction(self):
         """The share of the budget spent since training began (above 1 in the epoch that overruns it)."""
         return (time.perf_counter() - self.started) / self.seconds
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.fraction() >= 1.0:
+            self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
         if self.ends_after(epoch):
