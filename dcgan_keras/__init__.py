@@ -13,8 +13,9 @@ The library, what you import and may copy::
 
 Modules: ``layers`` (the blocks), ``models`` (generator and discriminator builders), ``gan`` (the
 ``DCGAN`` model and its losses), ``recipe`` (the settings, model and callbacks of the default run),
-``data``, ``callbacks``, ``metrics``, ``latent`` (walks and arithmetic in the noise space), ``images``,
-``cli`` (``python -m dcgan_keras``). ``dcgan_keras.course`` holds what only the notebooks use.
+``data``, ``callbacks``, ``metrics`` (and the ``classifier`` behind it), ``latent`` (walks and
+arithmetic in the noise space), ``images``, ``cli`` (``python -m dcgan_keras``). ``dcgan_keras.course``
+holds what only the notebooks use.
 
 Importing the package picks the TensorFlow backend for Keras (unless ``KERAS_BACKEND`` is set),
 quietens TensorFlow's C++ start-up logs (unless ``TF_CPP_MIN_LOG_LEVEL`` is set) and registers the
@@ -44,8 +45,8 @@ _PUBLIC = {
     "make_gan": "recipe", "make_callbacks": "recipe",
     "fid_mnist": "metrics", "quality_report": "metrics",
 }
-_MODULES = ("layers", "models", "gan", "recipe", "data", "callbacks", "metrics", "latent", "images", "cli",
-            "validation", "files", "acceleration", "determinism", "benchmark", "course")
+_MODULES = ("layers", "models", "gan", "recipe", "data", "callbacks", "metrics", "classifier", "latent", "images",
+            "cli", "validation", "files", "acceleration", "determinism", "benchmark", "course")
 
 __all__ = ["quick_mode", "__version__", *_PUBLIC]
 

@@ -3,8 +3,8 @@ FID, the inception score, their calibration sets and the memorisation check shar
 
 Notebook 06 explains every function here; ``docs/quality.md`` records how the measure was
 built and calibrated. The measure is the Fréchet Inception Distance (FID) of Heusel et al.
-(2017) with the Inception network replaced by a small MNIST classifier shipped in
-``assets/mnist_classifier.keras`` and trained on MNIST's 60,000 training digits: each image
+(2017) with the Inception network replaced by a small MNIST classifier (:mod:`dcgan_keras.classifier`,
+its weights in ``assets/mnist_classifier.weights.npz``) trained on MNIST's 60,000 training digits: each image
 becomes the 128 numbers of the classifier's penultimate layer, a Gaussian is fitted to the
 features of the generated images, and its Fréchet (2-Wasserstein) distance to the Gaussian of
 MNIST's 10,000 test digits (``assets/mnist_reference_stats.npz``), which no generator here trains
@@ -41,6 +41,7 @@ import pathlib
 
 import numpy as np
 
+from dcgan_keras.classifier import CLASSIFIER_PATH, FEATURES_LAYER, load_classifier
 from dcgan_keras.validation import check_number
 
 __all__ = [
@@ -66,11 +67,9 @@ __all__ = [
 ]
 
 ASSETS_DIR = pathlib.Path(__file__).resolve().parent / "assets"
-CLASSIFIER_PATH = ASSETS_DIR / "mnist_classifier.keras"
 REFERENCE_STATS_PATH = ASSETS_DIR / "mnist_reference_stats.npz"
 CALIBRATION_PATH = ASSETS_DIR / "fid_calibration.json"
 FID_SAMPLE_SIZE = 1000
-FEATURES_LAYER = "features"
 SPLIT_SEED = 0
 HELDOUT_PER_CLASS = 100
 _BATCH = 500
@@ -162,22 +161,6 @@ def prepare_images(images, min_images=1):
                 if high > 1.5 else "clip them with np.clip(images, -1, 1) or check the generator's output layer")
         raise ValueError(f"float images must lie in [-1, 1], found [{low:.3g}, {high:.3g}]; {hint}")
     return np.clip(images, -1.0, 1.0).astype(np.float32)[..., None]
-
-
-@functools.lru_cache(maxsize=1)
-def load_classifier():
-    """The MNIST classifier (``assets/mnist_classifier.keras``), loaded once and cached.
-
-    Input: float32 ``(n, 28, 28, 1)`` in [-1, 1]; output: softmax probabilities ``(n, 10)``.
-    Its layer named ``"features"`` (128 ReLU units) gives the FID features.
-    Trained by ``scripts/train_mnist_classifier.py``.
-    """
-    import keras
-
-    if not CLASSIFIER_PATH.exists():
-        raise FileNotFoundError(f"classifier {CLASSIFIER_PATH} is missing; reinstall the package or "
-                                "retrain it with `python scripts/train_mnist_classifier.py`")
-    return keras.saving.load_model(CLASSIFIER_PATH, compile=False, safe_mode=True)
 
 
 @functools.lru_cache(maxsize=1)

@@ -82,7 +82,7 @@ def main(argv=None):
               f"{row['inception_score']:>6.2f} {row['classes_covered']:>8}")
     failures = check_ordering(rows)
     payload = {"note": "FID of each set (uint8 images, MNIST training digits) against MNIST's 10,000 test digits "
-                       "in the features of dcgan_keras/assets/mnist_classifier.keras; made by scripts/calibrate_fid.py",
+                       "in the features of dcgan_keras/assets/mnist_classifier.weights.npz; made by scripts/calibrate_fid.py",
                "rows": rows}
     fd, tmp = tempfile.mkstemp(dir=CALIBRATION_PATH.parent, prefix=".fid_calibration-", suffix=".json")
     with os.fdopen(fd, "w") as f:  # one row a line: short to read and to diff

@@ -13,7 +13,8 @@ nothing is saved) and for the FID reference statistics. Images are scaled to [-1
 
 It writes, each file atomically (a temporary file renamed into place):
 
-* ``dcgan_keras/assets/mnist_classifier.keras``: the classifier (no optimizer state);
+* ``dcgan_keras/assets/mnist_classifier.weights.npz``: the classifier's weights, for
+  ``dcgan_keras.classifier.build_classifier`` (no optimizer state);
 * ``dcgan_keras/assets/mnist_reference_stats.npz``: mean ``mu`` and covariance ``sigma`` of
   the 128 penultimate-layer features of the 10,000 test digits, the test accuracy, a sentence
   describing the reference, and ``embedded_mu``, the mean features of the 5,000 embedded digits
@@ -29,34 +30,15 @@ import keras
 import numpy as np
 
 import dcgan_keras  # noqa: F401  (sets the Keras backend before keras is imported)
+from dcgan_keras.classifier import CLASSIFIER_PATH, FEATURES_LAYER, build_classifier, save_classifier_weights
 from dcgan_keras.data import load_embedded_mnist, load_mnist, load_mnist_test, scale_images
-from dcgan_keras.metrics import ASSETS_DIR, CLASSIFIER_PATH, FEATURES_LAYER, REFERENCE_STATS_PATH
+from dcgan_keras.metrics import ASSETS_DIR, REFERENCE_STATS_PATH
 
 SEED = 0
 EPOCHS = 3
 BATCH_SIZE = 128
 LEARNING_RATE = 2e-3
-FEATURE_DIM = 128
 MIN_ACCURACY = 0.99
-
-
-def build_classifier(feature_dim=FEATURE_DIM):
-    """Three conv layers (BatchNorm, ReLU, max-pooling) then a ``feature_dim``-wide ReLU layer and softmax."""
-    inputs = keras.Input((28, 28, 1), name="image")
-    x = inputs
-    for block, filters in enumerate((32, 64, 64)):
-        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{block}")(x)
-        x = keras.layers.BatchNormalization(name=f"bn{block}")(x)
-        x = keras.layers.ReLU(name=f"relu{block}")(x)
-        x = keras.layers.MaxPooling2D(2, name=f"pool{block}")(x)  # 28 -> 14 -> 7 -> 3
-    x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dropout(0.3, name="dropout_flat")(x)
-    x = keras.layers.Dense(feature_dim, use_bias=False, name="dense_features")(x)
-    x = keras.layers.BatchNormalization(name="bn_features")(x)
-    x = keras.layers.ReLU(name=FEATURES_LAYER)(x)
-    x = keras.layers.Dropout(0.3, name="dropout_features")(x)
-    outputs = keras.layers.Dense(10, activation="softmax", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="mnist_classifier")
 
 
 def build_augmentation():
@@ -118,7 +100,11 @@ def main():
                  f"the classifier trained on the {len(x):,} training digits")
 
     ASSETS_DIR.mkdir(exist_ok=True)
-    atomic_write(CLASSIFIER_PATH, lambda tmp: classifier.save(tmp))
+    def write_weights(tmp):
+        with open(tmp, "wb") as f:
+            save_classifier_weights(classifier, f)
+
+    atomic_write(CLASSIFIER_PATH, write_weights)
 
     def write_stats(tmp):
         with open(tmp, "wb") as f:

@@ -58,4 +58,5 @@ def test_quality_curve_scores_each_budget(tmp_path, capsys):
     assert main(["benchmark", "--quality", "--budgets", "0.01", "0.05", "--out", str(out)]) == 0
     rows = json.loads(out.read_text())["quality"]["default"]
     assert [row["minutes"] for row in rows] == [0.01, 0.05]
-    assert rows[0]["steps"] < rows[1]["steps"] and all(row["fid"] > 0 for row in rows)
+    # Steps come in chunks of 10, and on a loaded machine one chunk can outlast both budgets.
+    assert 10 <= rows[0]["steps"] <= rows[1]["steps"] and all(row["fid"] > 0 for row in rows)
