@@ -21,9 +21,7 @@ It writes, each file atomically (a temporary file renamed into place):
   (so a test without full MNIST can check that the two files belong together).
 """
 
-import os
 import sys
-import tempfile
 import time
 
 import keras
@@ -32,6 +30,7 @@ import numpy as np
 import dcgan_keras  # noqa: F401  (sets the Keras backend before keras is imported)
 from dcgan_keras.classifier import CLASSIFIER_PATH, FEATURES_LAYER, build_classifier, save_classifier_weights
 from dcgan_keras.data import load_embedded_mnist, load_mnist, load_mnist_test, scale_images
+from dcgan_keras.files import atomic_path
 from dcgan_keras.metrics import ASSETS_DIR, REFERENCE_STATS_PATH
 
 SEED = 0
@@ -49,19 +48,6 @@ def build_augmentation():
         keras.layers.RandomTranslation(2 / 28, 2 / 28, seed=SEED + 1, **fill),
         keras.layers.RandomZoom(0.1, seed=SEED + 2, **fill),
     ], name="augmentation")
-
-
-def atomic_write(path, write):
-    """Call ``write(temporary_path)`` then rename the temporary file to ``path`` (readable by all)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private to the owner
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def main():
@@ -100,19 +86,12 @@ def main():
                  f"the classifier trained on the {len(x):,} training digits")
 
     ASSETS_DIR.mkdir(exist_ok=True)
-    def write_weights(tmp):
-        with open(tmp, "wb") as f:
-            save_classifier_weights(classifier, f)
-
-    atomic_write(CLASSIFIER_PATH, write_weights)
-
-    def write_stats(tmp):
-        with open(tmp, "wb") as f:
-            np.savez(f, mu=mu, sigma=sigma, test_accuracy=np.float64(accuracy), split=np.str_(reference),
-                     n_reference=np.int64(len(x_test)), feature_dim=np.int64(features.shape[1]),
-                     embedded_mu=embedded_mu)
-
-    atomic_write(REFERENCE_STATS_PATH, write_stats)
+    with atomic_path(CLASSIFIER_PATH) as tmp, open(tmp, "wb") as f:
+        save_classifier_weights(classifier, f)
+    with atomic_path(REFERENCE_STATS_PATH) as tmp, open(tmp, "wb") as f:
+        np.savez(f, mu=mu, sigma=sigma, test_accuracy=np.float64(accuracy), split=np.str_(reference),
+                 n_reference=np.int64(len(x_test)), feature_dim=np.int64(features.shape[1]),
+                 embedded_mu=embedded_mu)
     dead = int(np.sum(features.std(axis=0) == 0))
     print(f"wrote {CLASSIFIER_PATH.name} ({CLASSIFIER_PATH.stat().st_size / 1e6:.2f} MB, "
           f"{classifier.count_params():,} parameters) and {REFERENCE_STATS_PATH.name} "
