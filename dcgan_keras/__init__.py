@@ -45,8 +45,8 @@ _PUBLIC = {
     "make_gan": "recipe", "make_callbacks": "recipe",
     "fid_mnist": "metrics", "quality_report": "metrics",
 }
-_MODULES = ("layers", "models", "gan", "recipe", "data", "callbacks", "metrics", "classifier", "latent", "images",
-            "cli", "validation", "files", "acceleration", "determinism", "benchmark", "course")
+_MODULES = ("layers", "models", "gan", "recipe", "data", "callbacks", "metrics", "latent", "images", "cli",
+            "benchmark", "internal", "course")
 
 __all__ = ["quick_mode", "__version__", *_PUBLIC]
 

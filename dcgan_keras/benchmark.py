@@ -23,8 +23,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dcgan_keras.files import write_json
 from dcgan_keras.gan import DCGAN, TRAINING_DEFAULTS, default_optimizer, discriminator_loss, generator_loss
+from dcgan_keras.internal.files import write_json
 from dcgan_keras.layers import DownBlock, ResizeConvBlock, UpBlock
 from dcgan_keras.models import build_discriminator, build_generator
 
@@ -219,7 +219,7 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
         step = reference_train_step(generator, discriminator, d_opt, g_opt, 100)
         batch_size = 256
     else:
-        from dcgan_keras.acceleration import set_precision
+        from dcgan_keras.internal.acceleration import set_precision
 
         set_precision("auto")
         d = TRAINING_DEFAULTS
@@ -265,7 +265,7 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
 
 def run_benchmark(args):
     """The ``benchmark`` command."""
-    from dcgan_keras.acceleration import cpu_has_bf16, gpus
+    from dcgan_keras.internal.acceleration import cpu_has_bf16, gpus
 
     out = pathlib.Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from dcgan_keras.validation import check_positive_int
+from dcgan_keras.internal.validation import check_positive_int
 
 __all__ = [
     "EMBEDDED_PATH",

@@ -11,8 +11,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from dcgan_keras.internal.validation import check_number, check_positive_int
 from dcgan_keras.recipe import TRAINING_DEFAULTS  # the recipe lives there; kept here by name too
-from dcgan_keras.validation import check_number, check_positive_int
 
 __all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
 

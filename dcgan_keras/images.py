@@ -6,7 +6,7 @@ mid-write leaves the previous file in place.
 
 import numpy as np
 
-from dcgan_keras.files import atomic_path
+from dcgan_keras.internal.files import atomic_path
 
 __all__ = ["to_uint8", "image_grid", "save_png", "make_gif"]
 

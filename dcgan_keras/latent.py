@@ -19,7 +19,7 @@ Everything is NumPy; images are float ``(n, h, w[, 1])`` in [-1, 1] or uint8 in 
 
 import numpy as np
 
-from dcgan_keras.validation import check_positive_int
+from dcgan_keras.internal.validation import check_positive_int
 
 __all__ = [
     "interpolate",

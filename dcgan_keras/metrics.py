@@ -3,7 +3,7 @@ FID, the inception score, their calibration sets and the memorisation check shar
 
 Notebook 06 explains every function here; ``docs/quality.md`` records how the measure was
 built and calibrated. The measure is the Fréchet Inception Distance (FID) of Heusel et al.
-(2017) with the Inception network replaced by a small MNIST classifier (:mod:`dcgan_keras.classifier`,
+(2017) with the Inception network replaced by a small MNIST classifier (:mod:`dcgan_keras.internal.classifier`,
 its weights in ``assets/mnist_classifier.weights.npz``) trained on MNIST's 60,000 training digits: each image
 becomes the 128 numbers of the classifier's penultimate layer, a Gaussian is fitted to the
 features of the generated images, and its Fréchet (2-Wasserstein) distance to the Gaussian of
@@ -41,8 +41,8 @@ import pathlib
 
 import numpy as np
 
-from dcgan_keras.classifier import CLASSIFIER_PATH, FEATURES_LAYER, load_classifier
-from dcgan_keras.validation import check_number
+from dcgan_keras.internal.classifier import CLASSIFIER_PATH, FEATURES_LAYER, load_classifier
+from dcgan_keras.internal.validation import check_number
 
 __all__ = [
     "ASSETS_DIR",

@@ -16,8 +16,8 @@ Notebook 06 builds both networks step by step.
 
 import keras
 
+from dcgan_keras.internal.validation import check_number, check_positive_int
 from dcgan_keras.layers import DCGAN_INIT, DownBlock, ResizeConvBlock, UpBlock
-from dcgan_keras.validation import check_number, check_positive_int
 
 __all__ = ["build_generator", "build_discriminator", "upsampling_plan", "downsampling_plan", "load_generator"]
 

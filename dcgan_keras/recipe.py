@@ -13,7 +13,7 @@ decides whether to); the functions import it when called. ``docs/recipe.md`` rec
 measurements behind each setting.
 """
 
-from dcgan_keras.validation import check_number, check_positive_int
+from dcgan_keras.internal.validation import check_number, check_positive_int
 
 __all__ = ["TRAINING_DEFAULTS", "PAPER_SETTINGS", "training_config", "epochs_for", "make_gan", "make_callbacks",
            "find_callback"]
@@ -124,7 +124,7 @@ def make_gan(config=None, image_shape=(28, 28, 1), seed=None, strategy=None):
     """The recipe's :class:`~dcgan_keras.gan.DCGAN`, built and compiled (with two Adam optimizers).
 
     It sets Keras's dtype policy from ``config["precision"]`` first (``"auto"``: float16 on a GPU,
-    else float32 under XLA; see :mod:`dcgan_keras.acceleration`) and builds inside ``strategy``'s
+    else float32 under XLA; see :mod:`dcgan_keras.internal.acceleration`) and builds inside ``strategy``'s
     scope (default: all GPUs when there are several).
 
     Args:
@@ -133,9 +133,9 @@ def make_gan(config=None, image_shape=(28, 28, 1), seed=None, strategy=None):
         seed: seed of the model's noise generator (its weights follow ``keras.utils.set_random_seed``).
         strategy: a ``tf.distribute`` strategy.
     """
-    from dcgan_keras import acceleration
-    from dcgan_keras.determinism import is_deterministic
     from dcgan_keras.gan import DCGAN, default_optimizer
+    from dcgan_keras.internal import acceleration
+    from dcgan_keras.internal.determinism import is_deterministic
     from dcgan_keras.models import build_discriminator, build_generator
 
     config = training_config(**(config or {}))

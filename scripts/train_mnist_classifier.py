@@ -14,7 +14,7 @@ nothing is saved) and for the FID reference statistics. Images are scaled to [-1
 It writes, each file atomically (a temporary file renamed into place):
 
 * ``dcgan_keras/assets/mnist_classifier.weights.npz``: the classifier's weights, for
-  ``dcgan_keras.classifier.build_classifier`` (no optimizer state);
+  ``dcgan_keras.internal.classifier.build_classifier`` (no optimizer state);
 * ``dcgan_keras/assets/mnist_reference_stats.npz``: mean ``mu`` and covariance ``sigma`` of
   the 128 penultimate-layer features of the 10,000 test digits, the test accuracy, a sentence
   describing the reference, and ``embedded_mu``, the mean features of the 5,000 embedded digits
@@ -28,9 +28,14 @@ import keras
 import numpy as np
 
 import dcgan_keras  # noqa: F401  (sets the Keras backend before keras is imported)
-from dcgan_keras.classifier import CLASSIFIER_PATH, FEATURES_LAYER, build_classifier, save_classifier_weights
 from dcgan_keras.data import load_embedded_mnist, load_mnist, load_mnist_test, scale_images
-from dcgan_keras.files import atomic_path
+from dcgan_keras.internal.classifier import (
+    CLASSIFIER_PATH,
+    FEATURES_LAYER,
+    build_classifier,
+    save_classifier_weights,
+)
+from dcgan_keras.internal.files import atomic_path
 from dcgan_keras.metrics import ASSETS_DIR, REFERENCE_STATS_PATH
 
 SEED = 0

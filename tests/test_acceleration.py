@@ -1,8 +1,8 @@
-"""Tests for dcgan_keras.acceleration: which dtype policy "auto" picks, and bad names."""
+"""Tests for dcgan_keras.internal.acceleration: which dtype policy "auto" picks, and bad names."""
 
 import pytest
 
-from dcgan_keras import acceleration
+from dcgan_keras.internal import acceleration
 
 
 @pytest.fixture

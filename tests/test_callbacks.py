@@ -8,8 +8,8 @@ from PIL import Image
 
 from dcgan_keras import callbacks, images
 from dcgan_keras.data import make_dataset
-from dcgan_keras.files import atomic_path, write_json
 from dcgan_keras.gan import DCGAN
+from dcgan_keras.internal.files import atomic_path, write_json
 from dcgan_keras.models import build_discriminator, build_generator
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import dcgan_keras  # noqa: F401  (sets the Keras backend)
-from dcgan_keras import classifier
+from dcgan_keras.internal import classifier
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from PIL import Image
 
 import dcgan_keras.gan
 from dcgan_keras.cli import main
-from dcgan_keras.files import TEMP_PREFIX
+from dcgan_keras.internal.files import TEMP_PREFIX
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import time
 import keras
 import numpy as np
 
-from dcgan_keras.files import atomic_path, write_json
-from dcgan_keras.validation import check_number
+from dcgan_keras.internal.files import atomic_path, write_json
+from dcgan_keras.internal.validation import check_number
 
 __all__ = ["CheckpointError", "ResumableCheckpoint"]
 

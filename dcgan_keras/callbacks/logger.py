@@ -11,7 +11,7 @@ import time
 import keras
 import numpy as np
 
-from dcgan_keras.files import write_json
+from dcgan_keras.internal.files import write_json
 
 __all__ = ["MetricsLogger"]
 
@@ -94,7 +94,7 @@ class MetricsLogger(keras.callbacks.Callback):
         # A bare Figure, not pyplot: drawing here must not change a notebook's backend or show anything.
         from matplotlib.figure import Figure
 
-        from dcgan_keras.files import atomic_path
+        from dcgan_keras.internal.files import atomic_path
 
         fig = Figure(figsize=(9, 3.2))
         left, right = fig.subplots(1, 2)

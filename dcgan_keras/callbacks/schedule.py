@@ -8,7 +8,7 @@ import time
 
 import keras
 
-from dcgan_keras.validation import check_number
+from dcgan_keras.internal.validation import check_number
 
 __all__ = ["TimeBudget", "LearningRateCooldown"]
 

@@ -37,7 +37,7 @@ def sample(args):
     out = pathlib.Path(args.out)
     if out.suffix.lower() != ".png":
         raise UsageError(f"--out must name a .png file, got {out}")
-    from dcgan_keras.files import check_writable_dir
+    from dcgan_keras.internal.files import check_writable_dir
 
     try:
         check_writable_dir(out.parent if str(out.parent) else ".")

@@ -48,7 +48,7 @@ def config_from_args(args):
 
 def prepare_out_dir(args):
     """Check ``--out`` can be written; with ``--overwrite`` clear an earlier run; say what ``--resume`` finds."""
-    from dcgan_keras.files import check_writable_dir, remove_temporaries
+    from dcgan_keras.internal.files import check_writable_dir, remove_temporaries
 
     out = pathlib.Path(args.out)
     try:
@@ -130,7 +130,7 @@ def train(args):
 
     from dcgan_keras import callbacks, recipe
     from dcgan_keras.data import make_dataset
-    from dcgan_keras.determinism import set_deterministic
+    from dcgan_keras.internal.determinism import set_deterministic
     from dcgan_keras.models import upsampling_plan
 
     if args.deterministic:
@@ -154,7 +154,7 @@ def train(args):
            "seed": args.seed, "precision": keras.config.dtype_policy().name, "xla": bool(gan.jit_compile),
            "d_learning_rate": config["d_learning_rate"] or config["learning_rate"],
            "deterministic": args.deterministic, "version": __version__}
-    from dcgan_keras.files import write_json
+    from dcgan_keras.internal.files import write_json
 
     write_json(out / "run.json", run)
     cbs = recipe.make_callbacks(config, steps_per_epoch, epochs, out_dir=out, image_shape=image_shape,
@@ -186,7 +186,7 @@ def _count(n, noun):
 def _finish(gan, cbs, out, config, epochs, steps_per_epoch, seconds):
     """Score the final generator, save it, write the summary and say what happened."""
     from dcgan_keras import callbacks
-    from dcgan_keras.files import atomic_path
+    from dcgan_keras.internal.files import atomic_path
     from dcgan_keras.recipe import find_callback
 
     logger, checkpoint = find_callback(cbs, callbacks.MetricsLogger), find_callback(cbs, callbacks.ResumableCheckpoint)

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from dcgan_keras.validation import check_positive_int
+from dcgan_keras.internal.validation import check_positive_int
 
 __all__ = [
     "conv_output_size",

@@ -8,7 +8,7 @@ reading, not for speed.
 
 import numpy as np
 
-from dcgan_keras.validation import check_positive_int
+from dcgan_keras.internal.validation import check_positive_int
 
 __all__ = [
     "UPSAMPLING_METHODS",

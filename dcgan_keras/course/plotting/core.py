@@ -61,7 +61,7 @@ def save_figure(fig, path):
     """Save a figure as PNG atomically (temporary file, then rename) and close it."""
     import matplotlib.pyplot as plt
 
-    from dcgan_keras.files import atomic_path
+    from dcgan_keras.internal.files import atomic_path
 
     try:
         with atomic_path(path) as tmp:

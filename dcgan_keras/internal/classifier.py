@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = ["CLASSIFIER_PATH", "FEATURES_LAYER", "build_classifier", "save_classifier_weights", "load_classifier"]
 
-CLASSIFIER_PATH = pathlib.Path(__file__).resolve().parent / "assets" / "mnist_classifier.weights.npz"
+CLASSIFIER_PATH = pathlib.Path(__file__).resolve().parent.parent / "assets" / "mnist_classifier.weights.npz"
 FEATURES_LAYER = "features"
 FEATURE_DIM = 128
 
