@@ -2,6 +2,12 @@
 
 It uses only the controls of the ipywidgets package itself, and works with ipywidgets 7.7 (which
 Colab has long shipped) as well as 8.
+
+What a saved notebook shows: :func:`explore` displays the figure of the starting values as an
+ordinary PNG output, then the controls. The controls' output carries, besides the widget view, a
+plain-text line that names the starting values (:func:`controls_caption`), not the ``VBox(children=...)``
+repr that ipywidgets puts there. A hosted viewer (GitHub, nbviewer), which cannot run widgets, shows
+the PNG and that line; a running notebook shows the sliders and redraws the PNG in place.
 """
 
 import io
@@ -9,7 +15,9 @@ import sys
 
 import matplotlib.pyplot as plt
 
-__all__ = ["explore", "figure_to_png", "widgets_major_version"]
+__all__ = ["explore", "controls_caption", "figure_to_png", "widgets_major_version", "WIDGET_VIEW_MIME"]
+
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 _colab_manager_enabled = False
 
@@ -50,6 +58,53 @@ def figure_to_png(fig):
     return buffer.getvalue()
 
 
+def _shown_value(control):
+    """A control's value as its reader sees it: a dropdown's label, a number as typed."""
+    label = getattr(control, "label", None)
+    value = label if isinstance(label, str) else control.value
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def controls_caption(controls):
+    """One line naming each control's starting value, for viewers that cannot run widgets.
+
+    Args:
+        controls: ``{name: ipywidgets control}``; a control's ``description`` is used where it has one.
+
+    Example:
+        >>> import ipywidgets as w  # doctest: +SKIP
+        >>> controls_caption({"k": w.IntSlider(3, description="kernel")})  # doctest: +SKIP
+        'Controls at kernel = 3: the figure above shows these values; run the notebook to move them.'
+    """
+    settings = ", ".join(f"{getattr(control, 'description', '') or name} = {_shown_value(control)}"
+                         for name, control in controls.items())
+    return f"Controls at {settings}: the figure above shows these values; run the notebook to move them."
+
+
+def _controls_box(children, caption):
+    """An ipywidgets ``VBox`` of ``children`` whose saved text is ``caption`` instead of its repr.
+
+    ipywidgets 8 displays a widget through ``_repr_mimebundle_``, ipywidgets 7 through
+    ``_ipython_display_``; both are replaced so that the display message holds the widget view and
+    ``caption`` as its ``text/plain`` fallback.
+    """
+    import ipywidgets
+
+    class ExplorerControls(ipywidgets.VBox):
+        def _repr_mimebundle_(self, **kwargs):
+            return {"text/plain": caption,
+                    WIDGET_VIEW_MIME: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
+
+        def _ipython_display_(self, **kwargs):
+            from IPython.display import display
+
+            display(self._repr_mimebundle_(), raw=True)
+            if hasattr(self, "_handle_displayed"):  # ipywidgets 7 runs its on_displayed callbacks here
+                self._handle_displayed(**kwargs)
+
+    return ExplorerControls(children)
+
+
 def explore(render, **controls):
     """Show ``render(**values)`` and redraw it as the controls move.
 
@@ -65,7 +120,9 @@ def explore(render, **controls):
 
     Returns:
         The ipywidgets ``VBox`` of controls (the last line of a cell displays it),
-        or None when ipywidgets is missing.
+        or None when ipywidgets is missing. Its saved text is :func:`controls_caption`,
+        so a hosted viewer shows the still figure and one line naming the starting
+        values; the notebooks 01-07 all use this one mechanism.
 
     Works with ipywidgets 7.7 and 8: only ``value`` observers and a ``VBox`` are used.
 
@@ -78,7 +135,7 @@ def explore(render, **controls):
     values = {name: control.value for name, control in controls.items()}
     handle = display(Image(figure_to_png(render(**values))), display_id=True)
     try:
-        import ipywidgets
+        import ipywidgets  # noqa: F401  (only to learn whether it is installed)
     except ImportError:
         return None
     _prepare_colab()
@@ -93,4 +150,4 @@ def explore(render, **controls):
 
     for control in controls.values():
         control.observe(redraw, names="value")
-    return ipywidgets.VBox(list(controls.values()))
+    return _controls_box(list(controls.values()), controls_caption(controls))
