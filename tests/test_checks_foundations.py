@@ -5,6 +5,7 @@ import numpy as np
 
 from dcgan_keras.course.checks import CheckResult
 from dcgan_keras.course.checks.foundations import (
+    check_batch_norm_folding,
     check_batch_norm_inference,
     check_batch_norm_output,
     check_dead_fraction,
@@ -153,6 +154,22 @@ def test_check_batch_norm_inference():
     fails(check_batch_norm_inference(lambda x, m, v, g, b, e: x[:1]), "shape")
     fails(check_batch_norm_inference(lambda x, m, v, g, b, e: 1 / 0), "ZeroDivisionError")
     fails(check_batch_norm_inference(3.0), "function")
+
+
+def test_check_batch_norm_folding():
+    def fold(kernel, bias, gamma, beta, mean, variance, epsilon, denominator_epsilon=True, with_beta=True):
+        scale = gamma / np.sqrt(variance + (epsilon if denominator_epsilon else 0.0))
+        return kernel * scale, (bias - mean) * scale + (beta if with_beta else 0.0)
+
+    passes(check_batch_norm_folding(fold))
+    unanswered(check_batch_norm_folding(lambda *weights: None))
+    fails(check_batch_norm_folding(lambda *w: fold(*w, denominator_epsilon=False)), "denominator")
+    fails(check_batch_norm_folding(lambda *w: fold(*w, with_beta=False)), "the bias is not")
+    fails(check_batch_norm_folding(lambda k, b, *rest: (k, b)), "scales each feature")
+    fails(check_batch_norm_folding(lambda k, b, *rest: k), "pair")
+    fails(check_batch_norm_folding(lambda k, b, *rest: (k.T, b)), "shape")
+    fails(check_batch_norm_folding(lambda *w: 1 / 0), "ZeroDivisionError")
+    fails(check_batch_norm_folding(3.0), "function")
 
 
 def test_check_momentum_memory():

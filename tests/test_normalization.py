@@ -128,3 +128,28 @@ def test_bad_arguments_raise_clear_errors():
     for call, message in BAD_CALLS:
         with pytest.raises(ValueError, match=message):
             call()
+
+
+def test_notebook_02_writes_the_same_layer():
+    """Notebook 02 defines ``BatchNormScratch`` in a code cell; every line of its ``__call__`` is in ours."""
+    import ast
+    import inspect
+    import textwrap
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "02_batch_normalization.ipynb"
+    cells = [cell.source for cell in nbformat.read(path, as_version=4).cells
+             if cell.cell_type == "code" and "class BatchNormScratch" in cell.source]
+    assert len(cells) == 1, "notebook 02 must write the class BatchNormScratch in one code cell"
+    tree = ast.parse(cells[0])
+    (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    (call,) = [node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "__call__"]
+
+    def lines(source):
+        return {line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith('"""')}
+
+    notebook = lines(ast.get_source_segment(cells[0], call)) - {"def __call__(self, x, training=False):"}
+    package = lines(textwrap.dedent(inspect.getsource(BatchNormScratch.__call__)))
+    assert notebook <= package, f"lines of the notebook's __call__ missing from the package: {notebook - package}"

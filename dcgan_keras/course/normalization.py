@@ -128,8 +128,9 @@ def pytorch_to_keras_momentum(momentum):
 class BatchNormScratch:
     """Batch normalisation over the last axis, as ``keras.layers.BatchNormalization`` computes it.
 
-    Notebook 02 writes this class out from :func:`batch_norm_forward` and
-    :func:`update_moving_average`.
+    Notebook 02 writes this class out in a code cell, from :func:`batch_norm_forward` and
+    :func:`update_moving_average`, and checks it against Keras in both modes; this copy is the
+    same code with checks on its arguments.
 
     In training mode it normalises with the batch's statistics and updates the
     moving mean and variance; in inference mode it normalises with the moving
@@ -164,13 +165,14 @@ class BatchNormScratch:
         x = _check_input(x)
         if x.shape[-1] != self.num_features:
             raise ValueError(f"expected {self.num_features} features on the last axis, got shape {x.shape}")
-        if not training:
-            return batch_norm_inference(x, self.moving_mean, self.moving_variance, self.gamma, self.beta,
-                                        self.epsilon)
-        y, mean, variance = batch_norm_forward(x, self.gamma, self.beta, self.epsilon)
-        self.moving_mean = update_moving_average(self.moving_mean, mean, self.momentum)
-        self.moving_variance = update_moving_average(self.moving_variance, variance, self.momentum)
-        return y
+        if training:  # the batch's own statistics, and one update of the moving ones
+            y, mean, variance = batch_norm_forward(x, self.gamma, self.beta, self.epsilon)
+            self.moving_mean = update_moving_average(self.moving_mean, mean, self.momentum)
+            self.moving_variance = update_moving_average(self.moving_variance, variance, self.momentum)
+            return y
+        # inference: the stored statistics; the rest of the batch plays no part, nothing is updated
+        x_hat = (np.asarray(x, dtype=float) - self.moving_mean) / np.sqrt(self.moving_variance + self.epsilon)
+        return self.gamma * x_hat + self.beta
 
     def __repr__(self):
         return (f"BatchNormScratch(num_features={self.num_features}, momentum={self.momentum}, "

@@ -9,7 +9,7 @@ answer. A check never raises on a wrong answer, and never prints the solution.
 
 import numpy as np
 
-from dcgan_keras.course.checks.core import CheckResult, as_number, report
+from dcgan_keras.course.checks.core import CheckResult, as_number, never_raises, not_answered, report
 
 __all__ = [
     # 01 activations
@@ -22,6 +22,7 @@ __all__ = [
     "check_batch_norm_output",
     "check_moving_mean",
     "check_batch_norm_inference",
+    "check_batch_norm_folding",
     "check_momentum_memory",
     # 03 convolution
     "check_output_sizes",
@@ -232,6 +233,60 @@ def check_batch_norm_inference(answer):
                                    "is missing")
     return report(False, name, "it differs from Keras's BatchNormalization(training=False); compare your "
                                "formula with the training-mode one, term by term")
+
+
+def _dense_then_batch_norm(seed):
+    """A small Keras ``Dense`` + ``BatchNormalization`` model with random weights and moving statistics."""
+    import keras
+
+    rng = np.random.default_rng(seed)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3), keras.layers.BatchNormalization()])
+    kernel, bias = rng.normal(0, 1, (5, 3)), rng.normal(0, 1, 3)
+    gamma, beta = rng.uniform(0.5, 2.0, 3), rng.normal(0, 1, 3)
+    mean, variance = rng.normal(0, 2, 3), np.array([4.0, 9.0, 2e-3])  # only the last is close to epsilon
+    model.set_weights([w.astype("float32") for w in (kernel, bias, gamma, beta, mean, variance)])
+    return model, (kernel, bias, gamma, beta, mean, variance)
+
+
+@never_raises("Exercise 1 (fold BatchNorm into Dense)")
+def check_batch_norm_folding(answer):
+    """Exercise 02.1: ``answer(kernel, bias, gamma, beta, moving_mean, moving_variance, epsilon)`` folds
+    an inference-mode BatchNorm into the ``Dense`` layer before it; returns ``(kernel, bias)``.
+
+    The reader's weights are compared with what Keras computes: a ``Dense`` + ``BatchNormalization``
+    model called with ``training=False`` on random inputs.
+    """
+    name = "Exercise 1 (fold BatchNorm into Dense)"
+    if not callable(answer):
+        return report(False, name, "the answer must be a function of (kernel, bias, gamma, beta, moving_mean, "
+                                   "moving_variance, epsilon)")
+    for seed in (0, 1):
+        model, weights = _dense_then_batch_norm(seed)
+        epsilon = model.layers[1].epsilon
+        folded = answer(*weights, epsilon)
+        if folded is None:
+            return not_answered(name, "the function's body is still empty")
+        if not isinstance(folded, (tuple, list)) or len(folded) != 2:
+            return report(False, name, "return a pair (new_kernel, new_bias)")
+        kernel, bias = (np.asarray(part, dtype=float) for part in folded)
+        if kernel.shape != (5, 3) or bias.shape != (3,):
+            return report(False, name, f"the new kernel must keep the shape (5, 3) and the bias (3,), got "
+                                       f"{kernel.shape} and {bias.shape}")
+        x = np.random.default_rng(10 + seed).normal(0, 1, (8, 5)).astype("float32")
+        expected = np.asarray(model(x, training=False), dtype=float)
+        got = x @ kernel + bias
+        if np.allclose(got, expected, rtol=1e-3, atol=1e-3):
+            continue
+        wrong = [j for j in range(3) if not np.allclose(got[:, j], expected[:, j], rtol=1e-3, atol=1e-3)]
+        if wrong == [2]:
+            return report(False, name, "right for every feature but the one whose moving variance is close to "
+                                       "epsilon: look at the denominator")
+        if np.allclose(got - got.mean(axis=0), expected - expected.mean(axis=0), rtol=1e-3, atol=1e-3):
+            return report(False, name, "the kernel is right, the bias is not: write out what happens to the "
+                                       "Dense layer's bias and to the moving mean, then to beta")
+        return report(False, name, "in inference mode BatchNorm scales each feature by one number and shifts it "
+                                   "by another; a scale of an output feature scales one column of the kernel")
+    return report(True, name)
 
 
 def check_momentum_memory(answer, momentum=0.99, threshold=0.01):

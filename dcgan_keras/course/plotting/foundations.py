@@ -286,6 +286,9 @@ def plot_activation_drift(snapshots_by_name, steps, bins=40):
     Args:
         snapshots_by_name: ``{title: [array of values at each snapshot]}``.
         steps: the training step of each snapshot (for the colour bar).
+
+    Each panel's horizontal axis spans the 0.5% to 99.5% quantiles of all its values (its axis label says
+    so), so that a few extreme values do not squeeze the histograms into one bin.
     """
     import matplotlib.pyplot as plt
 
@@ -302,7 +305,7 @@ def plot_activation_drift(snapshots_by_name, steps, bins=40):
         for colour, snapshot in zip(colours, snapshots, strict=True):
             ax.hist(np.ravel(snapshot), bins=edges, histtype="step", color=colour, density=True)
         ax.set_title(name, fontsize=9)
-        ax.set_xlabel("value")
+        ax.set_xlabel("value (middle 99% shown)")
     axes[0, 0].set_ylabel("density")
     mappable = plt.cm.ScalarMappable(cmap="viridis", norm=plt.Normalize(min(steps), max(steps)))
     fig.colorbar(mappable, ax=axes[0].tolist(), fraction=0.04, label="training step")
