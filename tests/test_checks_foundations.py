@@ -44,6 +44,7 @@ def test_check_leaky_relu_derivative():
     unanswered(check_leaky_relu_derivative(None))
     fails(check_leaky_relu_derivative(lambda z, a: np.where(z > 0, 1.0, 0.2)), "negative_slope=0.3")
     fails(check_leaky_relu_derivative(lambda z, a: np.where(z > 0, z, a * z)))  # the function, not its slope
+    fails(check_leaky_relu_derivative(lambda z, a: np.where(z >= 0, 1.0, a)), "tf.GradientTape")  # z = 0
     fails(check_leaky_relu_derivative(lambda z, a: 1 / 0), "ZeroDivisionError")
     fails(check_leaky_relu_derivative(0.2), "function")
     unanswered(check_leaky_relu_derivative(lambda z, a: None))  # a stub whose body is `...`
@@ -134,9 +135,18 @@ def test_check_same_padding():
 
 
 def test_check_saturating_bias():
-    passes(check_saturating_bias(3.0))
+    from dcgan_keras.course.activations import layer_gradient_norms
+
+    def saturates(value):
+        norms = layer_gradient_norms("tanh", depth=10, batch_size=64, bias_stddev=value)
+        return norms[0] / norms[-1] < 1e-3
+
+    smallest = next(v / 10 for v in range(0, 40) if saturates(v / 10))
+    passes(check_saturating_bias(smallest))
     unanswered(check_saturating_bias(None))
     fails(check_saturating_bias(0.0), "flat tails")
+    fails(check_saturating_bias(3.0), "smallest")
+    fails(check_saturating_bias(1.25), "one decimal")
     fails(check_saturating_bias(-1.0), ">= 0")
     fails(check_saturating_bias("big"), "one number")
 

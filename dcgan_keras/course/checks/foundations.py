@@ -50,8 +50,24 @@ def _placeholder(name, hint=""):
 # --------------------------------------------------------------------------- 01 activations
 
 
+def _tensorflow_leaky_relu_slope(z, negative_slope):
+    """TensorFlow's gradient of ``keras.activations.leaky_relu`` at each point of ``z``."""
+    import keras
+    import tensorflow as tf
+
+    z = tf.constant(np.asarray(z, dtype=np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        out = keras.activations.leaky_relu(z, negative_slope=negative_slope)
+    return np.asarray(tape.gradient(out, z), dtype=float)
+
+
 def check_leaky_relu_derivative(answer):
-    """Exercise 01.1: ``answer(z, negative_slope)`` returns LeakyReLU's derivative element-wise."""
+    """Exercise 01.1: ``answer(z, negative_slope)`` returns LeakyReLU's derivative element-wise.
+
+    The reader's values are compared with TensorFlow's gradient of ``keras.activations.leaky_relu``
+    (at ``z = 0`` too, where the graph has a kink and a framework must pick one value).
+    """
     name = "Exercise 1 (LeakyReLU derivative)"
     hint = ("the derivative is the slope of LeakyReLU's graph: look at the plot on each side of 0, "
             "and make the function work on a whole array at once")
@@ -59,8 +75,6 @@ def check_leaky_relu_derivative(answer):
         return _placeholder(name, "define a function of (z, negative_slope)")
     if not callable(answer):
         return report(False, name, f"the answer must be a function of (z, negative_slope); {hint}")
-    from dcgan_keras.course.activations import leaky_relu_derivative
-
     z = np.array([-4.0, -1.5, -0.25, 0.0, 0.25, 1.5, 4.0])
     for slope in (0.2, 0.3, 0.01):
         try:
@@ -69,9 +83,13 @@ def check_leaky_relu_derivative(answer):
             got = np.broadcast_to(np.asarray(answer(z, slope), dtype=float), z.shape)
         except Exception as exc:  # the reader's function may fail in any way
             return report(False, name, f"your function raised {type(exc).__name__}: {exc}")
-        if not np.allclose(got, leaky_relu_derivative(z, slope)):
-            wrong = z[~np.isclose(got, leaky_relu_derivative(z, slope))]
-            return report(False, name, f"with negative_slope={slope} it is wrong at z = {wrong.tolist()}; {hint}")
+        expected = _tensorflow_leaky_relu_slope(z, slope)
+        wrong = ~np.isclose(got, expected)
+        if wrong.any():
+            if z[wrong].tolist() == [0.0]:
+                return report(False, name, "right everywhere but at z = 0: ask tf.GradientTape which value "
+                                           "TensorFlow uses there, as the notebook did for ReLU")
+            return report(False, name, f"with negative_slope={slope} it is wrong at z = {z[wrong].tolist()}; {hint}")
     return report(True, name)
 
 
@@ -110,11 +128,12 @@ def check_sigmoid_gradient_bound(answer, depth=10):
 
 
 def check_saturating_bias(answer, depth=10, batch_size=64, ratio=1e-3):
-    """Exercise 01: a bias spread that makes tanh's gradient vanish in a Glorot-initialised stack.
+    """Exercise 01.2: the smallest bias spread, to one decimal, that makes tanh's gradient vanish.
 
-    Runs :func:`~dcgan_keras.course.activations.layer_gradient_norms` for tanh with
-    ``bias_stddev=answer`` and passes when the first layer gets less than ``ratio`` times
-    the last layer's gradient norm.
+    Runs the experiment :func:`~dcgan_keras.course.activations.layer_gradient_norms` for tanh in a
+    Glorot-initialised stack with ``bias_stddev=answer`` and with ``answer - 0.1``: the first layer
+    must get less than ``ratio`` times the last layer's gradient norm with the answer, and not with
+    the value just below it.
     """
     name = "Exercise 2 (saturate tanh)"
     if answer is None:
@@ -122,14 +141,22 @@ def check_saturating_bias(answer, depth=10, batch_size=64, ratio=1e-3):
     value = as_number(answer)
     if value is None or value < 0:
         return report(False, name, "the answer must be one number >= 0, a standard deviation")
+    if abs(value * 10 - round(value * 10)) > 1e-6:
+        return report(False, name, "give the standard deviation to one decimal (1.0, 1.1, 1.2, ...)")
     from dcgan_keras.course.activations import layer_gradient_norms
 
-    norms = layer_gradient_norms("tanh", depth=depth, batch_size=batch_size, bias_stddev=value)
-    measured = norms[0] / norms[-1]
+    def first_over_last(bias_stddev):
+        norms = layer_gradient_norms("tanh", depth=depth, batch_size=batch_size, bias_stddev=bias_stddev)
+        return norms[0] / norms[-1]
+
+    measured = first_over_last(value)
     if measured >= ratio:
         return report(False, name, f"with bias_stddev={value:g} the first layer still gets {measured:.1e} of the "
                                    f"last layer's gradient (the goal is under {ratio:g}); which biases push "
                                    "z into tanh's flat tails?")
+    below = round(value - 0.1, 1)
+    if below >= 0 and first_over_last(below) < ratio:
+        return report(False, name, f"{value:g} saturates tanh, but so does {below:g}: look for the smallest value")
     return report(True, name)
 
 

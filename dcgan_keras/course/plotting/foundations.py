@@ -185,7 +185,10 @@ def plot_gradient_norms(norms_by_name, ax=None, title="Gradient norm per layer")
 
 
 def plot_value_range(image):
-    """A scaled image next to the histogram of its pixel values and the ranges of tanh and sigmoid.
+    """A scaled image, the histogram of its pixel values, and below it the output range of each activation.
+
+    The ranges are drawn as separate bars on their own axis (sharing the histogram's value axis), so
+    none of them hides another or the histogram.
 
     Args:
         image: ``(h, w)`` or ``(h, w, 1)`` float image, e.g. from :func:`dcgan_keras.data.scale_images`.
@@ -194,18 +197,26 @@ def plot_value_range(image):
 
     image = np.asarray(image, dtype=float)
     image = image[..., 0] if image.ndim == 3 else image
-    fig, (left, right) = plt.subplots(1, 2, figsize=(6.4, 2.6), gridspec_kw={"width_ratios": [1, 2]})
+    fig = plt.figure(figsize=(7.0, 3.0), layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=[1, 2], height_ratios=[2.2, 1])
+    left = fig.add_subplot(grid[:, 0])
+    top = fig.add_subplot(grid[0, 1])
+    bottom = fig.add_subplot(grid[1, 1], sharex=top)
     left.imshow(image, cmap="gray", vmin=-1, vmax=1)
     left.set_title(f"pixels in [{image.min():.0f}, {image.max():.0f}]", fontsize=9)
     left.axis("off")
-    right.hist(image.ravel(), bins=np.linspace(-1.2, 1.2, 49), color="0.3")
-    right.set_yscale("log")
-    right.axvspan(-1, 1, color="C1", alpha=0.15, label="tanh range (-1, 1)")
-    right.axvspan(0, 1, color="C2", alpha=0.15, hatch="//", label="sigmoid range (0, 1)")
-    right.set_xlabel("pixel value")
-    right.set_ylabel("pixels")
-    right.legend(fontsize=9, loc="upper center")
-    fig.tight_layout()
+    top.hist(image.ravel(), bins=np.linspace(-1.2, 1.2, 49), color="0.3")
+    top.set_yscale("log")
+    top.set_ylabel("pixels")
+    top.tick_params(labelbottom=False)
+    ranges = [("tanh (-1, 1)", -1.0, 1.0, "C1"), ("sigmoid (0, 1)", 0.0, 1.0, "C2"), ("ReLU [0, inf)", 0.0, 1.35, "C0")]
+    for row, (name, low, high, colour) in enumerate(ranges):
+        bottom.barh(row, high - low, left=low, height=0.6, color=colour)
+    bottom.set_yticks(range(len(ranges)), [name for name, *_ in ranges])
+    bottom.set_ylim(len(ranges) - 0.4, -0.6)
+    bottom.set_xlim(-1.3, 1.35)
+    bottom.set_xlabel("pixel value / output range of each activation")
+    bottom.grid(False)
     return fig
 
 
