@@ -18,17 +18,25 @@ arithmetic in the noise space), ``images``, ``cli`` (``python -m dcgan_keras``).
 holds what only the notebooks use.
 
 Importing the package picks the TensorFlow backend for Keras (unless ``KERAS_BACKEND`` is set),
-quietens TensorFlow's C++ start-up logs (unless ``TF_CPP_MIN_LOG_LEVEL`` is set) and registers the
-package's Keras classes, so that ``keras.saving.load_model`` finds them; the public names load on
-first use. Import it before ``keras``.
+imports TensorFlow with its native start-up lines kept off the terminal (unless
+``TF_CPP_MIN_LOG_LEVEL`` is set) and registers the package's Keras classes, so that
+``keras.saving.load_model`` finds them in a script, a notebook, a test runner or any ``python -m``
+program; the public names load on first use. Import it before ``keras``. The one exception is the
+package's own command line (``python -m dcgan_keras ...``, ``python -m dcgan_keras.course ...`` or
+the ``dcgan-keras`` script): the interpreter's own command line (``sys.orig_argv``) says so, and
+there ``--help`` answers without waiting for TensorFlow, while the commands that need the classes
+call :func:`register_keras_classes`.
 """
 
+import contextlib
 import importlib
 import os
 import pathlib
 import sys
+import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+_QUIET = "TF_CPP_MIN_LOG_LEVEL" not in os.environ  # the user did not ask for TensorFlow's logs
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
@@ -48,7 +56,7 @@ _PUBLIC = {
 _MODULES = ("layers", "models", "gan", "recipe", "data", "callbacks", "metrics", "latent", "images", "cli",
             "benchmark", "internal", "course")
 
-__all__ = ["quick_mode", "__version__", *_PUBLIC]
+__all__ = ["quick_mode", "register_keras_classes", "__version__", *_PUBLIC]
 
 
 def quick_mode():
@@ -70,14 +78,74 @@ def __dir__():
     return sorted({*globals(), *_PUBLIC, *_MODULES})
 
 
-def _for_the_command_line():
-    """True while ``python -m dcgan_keras ...`` or the ``dcgan-keras`` script imports the package: their
-    ``--help`` must not wait for TensorFlow, and the commands that load models import the classes."""
-    argv = getattr(sys, "argv", None) or [""]
-    return argv[0] == "-m" or pathlib.Path(argv[0]).name == "dcgan-keras"
+def _started_as_our_command_line(argv=None):
+    """True when the interpreter was started to run this package's command line: ``python [options] -m
+    dcgan_keras[.something] ...`` or the ``dcgan-keras`` script. ``argv`` defaults to ``sys.orig_argv``,
+    the interpreter's own command line, which no program run by ``-m`` rewrites."""
+    argv = list(sys.orig_argv if argv is None else argv)
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("-X", "-W", "--check-hash-based-pycs"):  # options that take a value
+            next(args, None)
+        elif arg[:2] in ("-X", "-W"):  # the value attached: -Wignore, -Ximporttime
+            continue
+        elif arg == "-c" or not arg.startswith("-") or arg == "-":
+            return pathlib.Path(arg).name in ("dcgan-keras", "dcgan-keras.exe")  # a script, code or stdin
+        elif not arg.startswith("--") and "m" in arg[1:]:  # -m NAME, -mNAME, or -Im NAME
+            rest = arg[arg.index("m", 1) + 1:]
+            module = rest or next(args, "")
+            return module == "dcgan_keras" or module.startswith("dcgan_keras.")
+    return False
 
 
-if not _for_the_command_line():
-    # Registering the classes for .keras loading means defining them: the layers and the GAN.
-    from dcgan_keras import gan as _gan  # noqa: E402,F401
-    from dcgan_keras import layers as _layers  # noqa: E402,F401
+_NATIVE_NOISE = ("WARNING: All log messages before absl::InitializeLog()", "cudart_stub.cc", "cuInit",
+                 "cpu_feature_guard.cc", "To enable the following instructions", "oneDNN custom operations")
+
+
+@contextlib.contextmanager
+def _native_stderr_filtered():
+    """Hold back what native code writes to file descriptor 2 meanwhile, then pass on all of it but
+    TensorFlow's start-up lines (absl's pre-initialisation notice, the CUDA probe on a machine without
+    a GPU, the CPU-instruction notice): Python's ``sys.stderr`` never sees those, so only the
+    descriptor can catch them."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no descriptor 2 (some embedded interpreters)
+        yield
+        return
+    with tempfile.TemporaryFile(mode="w+b") as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = [line for line in held.read().decode(errors="replace").splitlines(keepends=True)
+                    if not any(noise in line for noise in _NATIVE_NOISE)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
+
+
+def register_keras_classes():
+    """Register the package's Keras classes (define the layers and the GAN) for ``keras.saving.load_model``.
+
+    ``import dcgan_keras`` calls it, except when the package's own command line runs (see the module's
+    docstring); calling it again does nothing. It imports TensorFlow, quietly unless
+    ``TF_CPP_MIN_LOG_LEVEL`` was set before the package was imported.
+    """
+    if "dcgan_keras.gan" in sys.modules and "dcgan_keras.layers" in sys.modules:
+        return
+    if _QUIET and "tensorflow" not in sys.modules:
+        with _native_stderr_filtered():
+            import tensorflow as tf
+
+            tf.config.list_physical_devices("GPU")  # the CUDA probe, whose notice comes now, not later
+    importlib.import_module("dcgan_keras.layers")
+    importlib.import_module("dcgan_keras.gan")
+
+
+if not _started_as_our_command_line():
+    register_keras_classes()

@@ -23,10 +23,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dcgan_keras.gan import DCGAN, TRAINING_DEFAULTS, default_optimizer, discriminator_loss, generator_loss
+from dcgan_keras.gan import DCGAN, default_optimizer, discriminator_loss, generator_loss
 from dcgan_keras.internal.files import write_json
 from dcgan_keras.layers import DownBlock, ResizeConvBlock, UpBlock
 from dcgan_keras.models import build_discriminator, build_generator
+from dcgan_keras.recipe import TRAINING_DEFAULTS
 
 __all__ = ["MODES", "multiply_adds", "step_multiply_adds", "matmul_gflops", "reference_train_step",
            "measure_throughput", "tutorial_generator", "tutorial_discriminator", "quality_curve", "run_benchmark"]
@@ -219,23 +220,17 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
         step = reference_train_step(generator, discriminator, d_opt, g_opt, 100)
         batch_size = 256
     else:
-        from dcgan_keras.internal.acceleration import set_precision
+        from dcgan_keras.recipe import make_gan, training_config
 
-        set_precision("auto")
-        d = TRAINING_DEFAULTS
-        generator = build_generator(d["latent_dim"], base_filters=d["g_filters"], refine_blocks=d["g_refine_blocks"])
-        gan = DCGAN(generator,
-                    build_discriminator(base_filters=d["d_filters"]), r1_weight=d["r1_weight"],
-                    ema_decay=d["ema_decay"], seed=0)
-        gan.compile(d_optimizer=default_optimizer(d["learning_rate"], d["beta_1"], d["beta_2"]),
-                    g_optimizer=default_optimizer(d["learning_rate"], d["beta_1"], d["beta_2"]),
-                    jit_compile=True)  # as the command line trains it
+        config = training_config()  # the command line's run, built by the same function
+        gan = make_gan(config, seed=0)
         gan.make_train_function()
         train_function = gan.train_function
-        batch_size = d["batch_size"]
+        batch_size = config["batch_size"]
     iterator = iter(_images(batch_size))
     # Compile the step before the clock starts (a few seconds, the same for both recipes).
     float(step(next(iterator))[0] if recipe == "reference" else train_function(iterator)["d_loss"])
+    steps_per_call = 1 if recipe == "reference" else config["steps_per_execution"]
     results, trained, steps = [], 0.0, 0
     try:
         for budget in budgets:
@@ -245,7 +240,7 @@ def quality_curve(budgets_minutes, recipe="default", n=1000, log=print):
                     last = step(next(iterator))[0] if recipe == "reference" else train_function(iterator)["d_loss"]
                 float(last)  # wait for the steps to finish before reading the clock
                 trained += time.perf_counter() - started
-                steps += 10
+                steps += 10 * steps_per_call
             if recipe == "reference":
                 z = np.random.default_rng(777).standard_normal((n, 100)).astype(np.float32)
                 images = np.concatenate([generator(z[i:i + 250], training=False) for i in range(0, n, 250)])

@@ -1,7 +1,9 @@
 """``DCGAN``: a ``keras.Model`` whose custom ``train_step`` trains a generator against a discriminator.
 
 ``fit`` compiles ``train_step`` with ``tf.function`` (and XLA with ``jit_compile=True``),
-so the same code runs on a CPU, a GPU, or several GPUs under ``tf.distribute``.
+so the same code runs on a CPU, a GPU, or several GPUs under ``tf.distribute``. The step is
+written with ``keras.ops``; TensorFlow appears only where Keras has no equivalent (the gradient
+tapes, the ``tf.distribute`` replica context, a stateless draw from a seed tensor), each marked.
 Notebook 06 has the reader write this ``train_step`` without the multi-device plumbing, the R1
 penalty and the moving average; with those off, both give the same losses and weights
 (``tests/test_notebook_gan.py``). The settings the package trains with are in :mod:`dcgan_keras.recipe`.
@@ -12,9 +14,8 @@ import numpy as np
 import tensorflow as tf
 
 from dcgan_keras.internal.validation import check_number, check_positive_int
-from dcgan_keras.recipe import TRAINING_DEFAULTS  # the recipe lives there; kept here by name too
 
-__all__ = ["DCGAN", "TRAINING_DEFAULTS", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
+__all__ = ["DCGAN", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
 
 
 def default_optimizer(learning_rate=2e-4, beta_1=0.5, beta_2=0.999):
@@ -31,10 +32,10 @@ def _average(per_example):
     The optimizer sums the replicas' gradients, so dividing by the global batch (not the
     replica's) makes a step with N replicas equal to one step on the whole batch.
     """
-    per_example = tf.reshape(per_example, [-1])
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    global_size = tf.cast(tf.size(per_example) * replicas, per_example.dtype)
-    return tf.reduce_sum(per_example) / global_size
+    per_example = keras.ops.reshape(per_example, (-1,))
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync  # TensorFlow: Keras has no replica count
+    global_size = keras.ops.cast(keras.ops.shape(per_example)[0] * replicas, per_example.dtype)
+    return keras.ops.sum(per_example) / global_size
 
 
 def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -218,29 +219,33 @@ class DCGAN(keras.Model):
         Under ``tf.distribute`` every replica reads the same generator state, so the replica's index
         is folded into the seed: each replica gets its own noise.
         """
-        context = tf.distribute.get_replica_context()
+        context = tf.distribute.get_replica_context()  # TensorFlow: Keras has no replica context
         if context is None or context.num_replicas_in_sync == 1:
             return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         seed = self.seed_generator.next()
-        replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
-        seed = seed + tf.stack([tf.zeros_like(replica), 1_000_003 * (replica + 1)])
+        replica = keras.ops.cast(context.replica_id_in_sync_group, seed.dtype)
+        seed = seed + keras.ops.stack([keras.ops.zeros_like(replica), 1_000_003 * (replica + 1)])
+        # TensorFlow: keras.random takes an int or a SeedGenerator as its seed, not a seed tensor.
         return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         # Take the batch size from the data: a ragged last batch stays balanced and does not retrace.
-        batch_size = tf.shape(real)[0]
-        real = tf.cast(real, tf.float32)  # D casts it to its compute dtype; R1 differentiates in float32
+        batch_size = keras.ops.shape(real)[0]
+        real = keras.ops.cast(real, "float32")  # D casts it to its compute dtype; R1 differentiates in float32
         z = self.sample_noise(batch_size)
 
         # One forward pass serves both networks; each tape records the gradients of one loss.
+        # TensorFlow: Keras has no backend-neutral gradient tape.
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(z, training=True)
             # A third tape, inside D's, records how D's logits depend on the real pixels (for R1).
             with tf.GradientTape(watch_accessed_variables=False) as r1_tape:
                 r1_tape.watch(real)
                 real_logits = self.discriminator(real, training=True)
-                real_sum = tf.reduce_sum(tf.cast(real_logits, tf.float32))
+                # Scaled like D's loss (under mixed float16), so that R1's inner gradient, which runs
+                # back through D in half precision, does not underflow; unscaled again below.
+                real_sum = self.d_optimizer.scale_loss(keras.ops.sum(keras.ops.cast(real_logits, "float32")))
             fake_logits = self.discriminator(fake, training=True)
             # D: call real images real (1, or 1 - label_smoothing) and fakes fake (0).
             d_loss = _average(discriminator_loss(real_logits, fake_logits, self.label_smoothing))
@@ -249,23 +254,28 @@ class DCGAN(keras.Model):
             d_total = d_loss
             if self.r1_weight:  # a Python number: the branch is decided once, when the step is traced
                 # R1: penalise D's gradient on real images (differentiated again by d_tape).
-                penalty = _average(r1_penalty(r1_tape.gradient(real_sum, real)))
+                inner_scale = self.d_optimizer.scale_loss(keras.ops.ones((), "float32"))  # 1 without scaling
+                real_gradients = r1_tape.gradient(real_sum, real) / inner_scale
+                penalty = _average(r1_penalty(real_gradients))
                 d_total = d_loss + 0.5 * self.r1_weight * penalty
             d_scaled = self.d_optimizer.scale_loss(d_total)  # loss scaling under mixed float16, else unchanged
             g_scaled = self.g_optimizer.scale_loss(g_loss)
         d_weights = self.discriminator.trainable_weights
         g_weights = self.generator.trainable_weights
-        self.d_optimizer.apply(d_tape.gradient(d_scaled, d_weights), d_weights)
-        self.g_optimizer.apply(g_tape.gradient(g_scaled, g_weights), g_weights)
+        # Both gradients first, against the networks as the forward pass saw them; then both updates.
+        d_gradients = d_tape.gradient(d_scaled, d_weights)
+        g_gradients = g_tape.gradient(g_scaled, g_weights)
+        self.d_optimizer.apply(d_gradients, d_weights)
+        self.g_optimizer.apply(g_gradients, g_weights)
         if self.generator_ema is not None:  # decided once, when the step is traced
             self.update_ema()
 
         # Each replica holds its share of the global mean; the trackers average over replicas.
-        replicas = tf.cast(tf.distribute.get_strategy().num_replicas_in_sync, tf.float32)
+        replicas = float(tf.distribute.get_strategy().num_replicas_in_sync)  # TensorFlow, as in _average
         self.d_loss_tracker.update_state(d_loss * replicas)
         self.g_loss_tracker.update_state(g_loss * replicas)
-        self.d_real_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(real_logits, tf.float32))))
-        self.d_fake_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits, tf.float32))))
+        self.d_real_tracker.update_state(keras.ops.mean(keras.ops.sigmoid(keras.ops.cast(real_logits, "float32"))))
+        self.d_fake_tracker.update_state(keras.ops.mean(keras.ops.sigmoid(keras.ops.cast(fake_logits, "float32"))))
         if self.r1_weight:
             self.r1_tracker.update_state(penalty * replicas)
         return {m.name: m.result() for m in self.metrics}
@@ -293,6 +303,20 @@ class DCGAN(keras.Model):
         n = check_positive_int(n, "n", hint="(images)")
         z = np.random.default_rng(seed).standard_normal((int(n), self.latent_dim)).astype(np.float32)
         return generate_from_noise(self.sampler, z, batch_size=batch_size)
+
+    # A SeedGenerator is not saved by Keras with the model that owns it: these two keep its state in
+    # a .keras file (and in save_weights), so a reloaded DCGAN draws the noise the original would have.
+    _SEED_STATE = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE] = keras.ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE in keys:
+            self.seed_generator.state.assign(np.asarray(store[self._SEED_STATE]).astype(self.seed_generator.state.dtype))
+        super().load_own_variables({key: store[key] for key in keys if key != self._SEED_STATE})
 
     def get_config(self):
         config = super().get_config()

@@ -8,8 +8,9 @@ the two cannot drift apart::
     gan.fit(dataset, epochs=epochs_for(config, steps_per_epoch),
             callbacks=make_callbacks(config, steps_per_epoch))
 
-Importing this module does not import TensorFlow (the command line reads the defaults before it
-decides whether to); the functions import it when called. ``docs/recipe.md`` records the
+The module imports no TensorFlow at its top (the command line reads the defaults before it decides
+whether to); the functions import it when called. ``import dcgan_keras`` itself imports TensorFlow
+to register the Keras classes, except under the package's own command line. ``docs/recipe.md`` records the
 measurements behind each setting.
 """
 
@@ -123,9 +124,9 @@ def epochs_for(config, steps_per_epoch):
 def make_gan(config=None, image_shape=(28, 28, 1), seed=None, strategy=None):
     """The recipe's :class:`~dcgan_keras.gan.DCGAN`, built and compiled (with two Adam optimizers).
 
-    It sets Keras's dtype policy from ``config["precision"]`` first (``"auto"``: float16 on a GPU,
-    else float32 under XLA; see :mod:`dcgan_keras.internal.acceleration`) and builds inside ``strategy``'s
-    scope (default: all GPUs when there are several).
+    It sets Keras's dtype policy from ``config["precision"]`` first (``"auto"``: mixed float16 on a
+    GPU, float32 on every CPU; see :mod:`dcgan_keras.internal.acceleration`) and builds inside
+    ``strategy``'s scope (default: all GPUs when there are several).
 
     Args:
         config: from :func:`training_config` (default: the defaults).
@@ -143,7 +144,7 @@ def make_gan(config=None, image_shape=(28, 28, 1), seed=None, strategy=None):
     xla = config["xla"]
     if xla is None:
         xla = strategy.num_replicas_in_sync == 1 and not is_deterministic()
-    acceleration.set_precision(config["precision"], xla=xla)
+    acceleration.set_precision(config["precision"])
     image_shape = tuple(int(v) for v in image_shape)
     with strategy.scope():
         gan = DCGAN(build_generator(config["latent_dim"], image_shape, config["g_filters"], config["upsampling"],

@@ -53,7 +53,7 @@ def test_checkpoint_restores_networks_optimizers_seed_and_epoch(tmp_path, digits
     checkpoint = callbacks.ResumableCheckpoint(tmp_path)
     checkpoint.set_model(fresh)
     checkpoint.on_train_begin()
-    assert checkpoint.restored_epoch == 2 and fresh._initial_epoch == 2
+    assert checkpoint.restored_epoch == 2
     for a, b in zip(gan.weights, fresh.weights, strict=True):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert int(fresh.d_optimizer.iterations) == int(gan.d_optimizer.iterations) == 4
@@ -191,8 +191,8 @@ class _FakeBar:
 @pytest.mark.parametrize("per_call, shown", [(1, 8), (6, 8), (78, 1)])
 def test_progress_bar_counts_every_step_and_shows_losses_every_ten_with_any_steps_per_call(per_call, shown):
     bar = callbacks.ProgressBar(epochs=1, steps_per_epoch=78)
-    bar.bar = _FakeBar()
     bar.on_epoch_begin(0)
+    bar.bar = _FakeBar()
     for end in range(per_call - 1, 78, per_call):
         bar.on_train_batch_end(end, {"d_loss": 1.0, "g_loss": 0.5})
     assert bar.bar.n == 78
@@ -221,6 +221,13 @@ def test_progress_bar_in_a_log_skips_epochs_within_log_seconds_but_shows_the_las
     bar = callbacks.ProgressBar(epochs=4, steps_per_epoch=2, file=log, log_seconds=3600)
     small_gan().fit(make_dataset(digits[0][:64], 32), epochs=4, verbose=0, callbacks=[bar])
     assert [line.split(",")[0] for line in log.getvalue().splitlines()] == ["epoch 1/4", "epoch 4/4"]
+
+
+def test_progress_bar_of_a_resumed_run_starts_at_its_first_epoch(digits):
+    terminal = _Terminal()
+    bar = callbacks.ProgressBar(epochs=3, steps_per_epoch=2, file=terminal)
+    small_gan().fit(make_dataset(digits[0][:64], 32), epochs=3, initial_epoch=1, verbose=0, callbacks=[bar])
+    assert bar.bar.n == 6 and bar.bar.total == 6 and "2/6" in terminal.getvalue()
 
 
 def test_progress_bar_redraws_in_a_terminal(digits):

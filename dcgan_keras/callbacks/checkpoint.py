@@ -1,7 +1,7 @@
 """Resumable checkpoints: a killed run continues where its last good save left off.
 
-Keras's ``BackupAndRestore`` cannot serve: it does not save a ``SeedGenerator``'s state, so a resumed
-run would draw other noise than an uninterrupted one.
+Keras's ``BackupAndRestore`` writes its file in place (a kill during the write loses the backup) and
+would save an epoch whose losses became NaN over the last good one; this callback does neither.
 """
 
 import json
@@ -26,7 +26,8 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     """Save everything needed to resume at the end of an epoch; restore it when training starts again.
 
     Saved: both networks (BatchNorm statistics included), both optimizers, the model's
-    noise seed generator and the number of completed epochs. The weights go to
+    noise seed generator (``DCGAN.save_own_variables`` puts it in the weights file) and the
+    number of completed epochs. The weights go to
     ``checkpoints/epoch_0007.weights.h5`` (written to a temporary file, then renamed),
     then ``checkpoints/state.json`` is switched to point at it (atomically), and only
     then are the older weights files deleted: a kill at any moment leaves the last good
@@ -89,9 +90,12 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             raise CheckpointError(f"checkpoint {weights} cannot be loaded ({type(exc).__name__}: {exc}); it is "
                                   f"truncated, corrupt or from a different model. Delete {self.folder} to start "
                                   "afresh, or resume with the same settings as the run that wrote it") from exc
-        gan.seed_generator.state.assign(np.asarray(state["seed_state"], dtype=gan.seed_generator.state.dtype))
+        if "seed_state" in state:  # checkpoints written before the weights file held it
+            gan.seed_generator.state.assign(np.asarray(state["seed_state"], dtype=gan.seed_generator.state.dtype))
         self.restored_epoch = int(state["epoch"])
-        gan._initial_epoch = self.restored_epoch  # fit starts from here, as with BackupAndRestore
+        # Keras has no public way for a callback to set the epoch fit starts from; its own
+        # BackupAndRestore sets this same attribute (tested under the oldest supported Keras).
+        gan._initial_epoch = self.restored_epoch
 
     def on_epoch_end(self, epoch, logs=None):
         if any(not math.isfinite(float(v)) for v in (logs or {}).values() if v is not None):
@@ -112,8 +116,7 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         name = f"epoch_{epoch:04d}.weights.h5"
         with atomic_path(self.folder / name, suffix=".weights.h5") as tmp:
             gan.save_weights(tmp)
-        write_json(self.state_path, {"epoch": epoch, "weights": name,
-                                     "seed_state": np.asarray(gan.seed_generator.state).tolist()})
+        write_json(self.state_path, {"epoch": epoch, "weights": name})  # the weights file holds the noise state
         # Only now remove the other weights: the previous checkpoint's, and any that a kill left
         # behind between writing its weights and switching state.json to them.
         for other in self.folder.glob("epoch_*.weights.h5"):

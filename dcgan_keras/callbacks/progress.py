@@ -37,12 +37,15 @@ class ProgressBar(keras.callbacks.Callback):
         super().__init__()
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.file, self.log_seconds = file, float(log_seconds)
-        self.bar = None
+        self.bar, self.opened = None, False
 
     def on_train_begin(self, logs=None):
+        self.seen, self.epoch, self.latest, self.bar, self.opened = 0, 0, {}, None, False
+
+    def _open(self, start):
+        """Open the bar at the first epoch ``fit`` runs (later than 0 when a run resumes)."""
         stream = self.file if self.file is not None else sys.stderr
-        start = getattr(self.model, "_initial_epoch", None) or 0
-        self.seen, self.epoch, self.latest = 0, start, {}
+        self.opened = True
         if _redraws_in_place(stream):
             from tqdm.auto import tqdm
 
@@ -52,6 +55,8 @@ class ProgressBar(keras.callbacks.Callback):
             self.stream, self.started, self.last_line, self.last_epoch_shown = stream, time.perf_counter(), None, None
 
     def on_epoch_begin(self, epoch, logs=None):
+        if not self.opened:
+            self._open(epoch)
         self.epoch, self.seen = epoch, 0
 
     def on_train_batch_end(self, batch, logs=None):
@@ -91,5 +96,5 @@ class ProgressBar(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.bar is not None:
             self.bar.close()
-        elif self.last_epoch_shown is not None and self.last_epoch_shown != self.epoch:
+        elif self.opened and self.last_epoch_shown is not None and self.last_epoch_shown != self.epoch:
             self._plain_line(self.epoch, time.perf_counter())  # the epoch the run ended on

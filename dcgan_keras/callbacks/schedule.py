@@ -99,8 +99,9 @@ class LearningRateCooldown(keras.callbacks.Callback):
         if None in optimizers:
             raise TypeError("LearningRateCooldown needs a compiled DCGAN (a model with d_optimizer and g_optimizer)")
         for optimizer in optimizers:
-            rate = getattr(getattr(optimizer, "inner_optimizer", optimizer), "_learning_rate", None)
-            if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+            # An optimizer's config holds its learning rate as a number, or as a schedule's config (a dict).
+            rate = getattr(optimizer, "inner_optimizer", optimizer).get_config().get("learning_rate")
+            if isinstance(rate, dict):
                 raise ValueError("LearningRateCooldown sets the learning rate itself: compile the optimizers with "
                                  "a number as learning_rate, not a LearningRateSchedule")
         self.base = [float(optimizer.learning_rate) for optimizer in optimizers]

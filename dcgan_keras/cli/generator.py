@@ -15,6 +15,9 @@ def load_generator_file(path, latent_dim=None):
         raise UsageError(f"generator file {path} does not exist (training writes it as OUT/generator.keras)")
     if path.suffix != ".keras":
         raise UsageError(f"{path} is not a Keras model file: expected a .keras file such as runs/dcgan/generator.keras")
+    import dcgan_keras
+
+    dcgan_keras.register_keras_classes()  # imports TensorFlow without its start-up lines
     from dcgan_keras.models import load_generator
 
     try:

@@ -126,6 +126,9 @@ def train(args):
             raise UsageError("--tensorboard needs TensorBoard: pip install tensorboard (or dcgan-keras[tensorboard])")
     out = prepare_out_dir(args)
 
+    import dcgan_keras
+
+    dcgan_keras.register_keras_classes()  # imports TensorFlow without its start-up lines
     import keras
 
     from dcgan_keras import callbacks, recipe

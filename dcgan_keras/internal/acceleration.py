@@ -1,9 +1,9 @@
 """Precision, devices and distribution: the switches that make training faster where the hardware allows.
 
-- :func:`set_precision` picks a Keras dtype policy: ``mixed_float16`` on GPUs,
-  ``mixed_bfloat16`` on CPUs with bfloat16 instructions (AVX512_BF16 or AMX) when the step
-  is not compiled with XLA, float32 otherwise; the networks keep their outputs and the
-  losses in float32.
+- :func:`set_precision` picks a Keras dtype policy. By default (``"auto"``) that is
+  ``mixed_float16`` when a GPU is found and float32 on every CPU, so the same code trains in the
+  same arithmetic on every CPU, whatever instructions it has; ``"bfloat16"`` and ``"float16"``
+  are used only when asked for. The networks keep their outputs and the losses in float32.
 - :func:`get_strategy` returns ``tf.distribute.MirroredStrategy`` over the visible GPUs
   (or over given devices), else the default strategy.
 """
@@ -18,12 +18,18 @@ __all__ = ["cpu_has_bf16", "gpus", "resolve_precision", "set_precision", "get_st
 
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
 
+#: Where Linux lists the CPU's instruction-set flags.
+CPUINFO = pathlib.Path("/proc/cpuinfo")
+
 
 @functools.lru_cache(maxsize=1)
 def cpu_has_bf16():
-    """True when the CPU advertises fast bfloat16 arithmetic (AVX512_BF16 or AMX-BF16)."""
+    """True when the CPU advertises fast bfloat16 arithmetic (AVX512_BF16 or AMX-BF16).
+
+    It only informs (``benchmark`` reports it and times bfloat16 where it is fast); no default reads it.
+    """
     try:
-        text = pathlib.Path("/proc/cpuinfo").read_text()
+        text = CPUINFO.read_text()
     except OSError:
         return False
     flags = set()
@@ -39,35 +45,34 @@ def gpus():
     return tf.config.list_physical_devices("GPU")
 
 
-def resolve_precision(precision="auto", xla=True):
-    """The dtype policy name for ``precision``.
+def resolve_precision(precision="auto"):
+    """The Keras dtype policy name for ``precision``.
 
-    ``"auto"`` means ``mixed_float16`` with a GPU; on a CPU, ``mixed_bfloat16`` when it has
-    bfloat16 instructions and the step is not compiled with XLA (``xla=False``), else
-    ``float32``: on a 2-core CPU with AMX the default recipe's step ran slower in bfloat16
-    under XLA than in float32 under XLA (the README's speed section has the figures), and
-    float32 keeps the arithmetic the recipe was tuned in. ``xla`` defaults to on, as
-    ``train`` and notebook 06 compile the step.
+    ``"auto"`` means ``mixed_float16`` when a GPU is found (its tensor cores run float16 several
+    times faster than float32) and ``float32`` on every CPU. It never picks bfloat16 by itself,
+    even on a CPU with bfloat16 instructions (AVX512_BF16, AMX): the arithmetic, and so the
+    numbers a run prints, would then depend on which CPU of the same kind ran it. ``"bfloat16"``
+    gives ``mixed_bfloat16`` and ``"float16"`` gives ``mixed_float16`` wherever they are asked for.
 
     Example:
         >>> resolve_precision("float32")
         'float32'
+        >>> resolve_precision("bfloat16")
+        'mixed_bfloat16'
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     if precision == "auto":
-        if gpus():
-            return "mixed_float16"
-        return "mixed_bfloat16" if cpu_has_bf16() and not xla else "float32"
+        return "mixed_float16" if gpus() else "float32"
     return {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}[precision]
 
 
-def set_precision(precision="auto", xla=True):
-    """Set Keras's global dtype policy (build models afterwards) and return its name.
+def set_precision(precision="auto"):
+    """Set Keras's global dtype policy from ``precision`` (see :func:`resolve_precision`) and return its name.
 
-    ``xla`` says whether the step will be compiled with XLA (see :func:`resolve_precision`).
+    Build models afterwards: a layer takes the policy in force when it is made.
     """
-    policy = resolve_precision(precision, xla=xla)
+    policy = resolve_precision(precision)
     keras.config.set_dtype_policy(policy)
     return policy
 

@@ -29,12 +29,9 @@ def set_deterministic(seed=0):
 
 
 def is_deterministic():
-    """True once :func:`set_deterministic` (or ``tf.config.experimental.enable_op_determinism``) has run.
+    """True once :func:`set_deterministic` has run in this process, or ``TF_DETERMINISTIC_OPS`` is set to 1.
 
-    TensorFlow has no public way to ask, so this reads its internal flag, and says False if that moved.
+    TensorFlow has no public way to ask whether op determinism is on, so a direct call of
+    ``tf.config.experimental.enable_op_determinism()`` goes unseen: call :func:`set_deterministic`.
     """
-    try:
-        from tensorflow.python.framework import config
-    except ImportError:
-        return False
-    return bool(getattr(config, "is_op_determinism_enabled", lambda: False)())
+    return os.environ.get("TF_DETERMINISTIC_OPS", "").strip().lower() in {"1", "true"}
