@@ -9,6 +9,7 @@ from dcgan_keras.course.checks.foundations import (
     check_batch_norm_inference,
     check_batch_norm_output,
     check_dead_fraction,
+    check_diagonal_edge_kernel,
     check_full_coverage_stride,
     check_horizontal_edge_kernel,
     check_keras_momentum,
@@ -123,6 +124,19 @@ def test_check_horizontal_edge_kernel():
     fails(check_horizontal_edge_kernel(np.ones((3, 3))), "sum to 0")
     fails(check_horizontal_edge_kernel(np.zeros((3, 3))), "does not respond")
     fails(check_horizontal_edge_kernel(np.ones((2, 2))), "3x3")
+
+
+def test_check_diagonal_edge_kernel():
+    passes(check_diagonal_edge_kernel([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]]))
+    passes(check_diagonal_edge_kernel(np.array([[0, 2, 0], [-2, 0, 0], [0, 0, 0]])))
+    unanswered(check_diagonal_edge_kernel(None))
+    fails(check_diagonal_edge_kernel(np.ones((3, 3))), "sum to 0")
+    fails(check_diagonal_edge_kernel([[1, 0, 0], [0, 0, 0], [0, 0, -1]]), "rise to the right")
+    fails(check_diagonal_edge_kernel([[1, 1, 1], [0, 0, 0], [-1, -1, -1]]), "rise to the right")
+    fails(check_diagonal_edge_kernel(np.zeros((3, 3))), "does not answer")
+    fails(check_diagonal_edge_kernel(np.eye(2)), "3x3")
+    wrong = check_diagonal_edge_kernel(np.ones((3, 3)))
+    assert "[[" not in repr(wrong)  # no kernel in the hint
 
 
 def test_check_same_padding():

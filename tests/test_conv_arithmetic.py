@@ -12,6 +12,7 @@ from dcgan_keras.course.conv_arithmetic import (
     conv2d_naive,
     conv_multiply_adds,
     conv_output_size,
+    receptive_field,
     resolve_padding,
     same_padding,
     visit_counts,
@@ -199,3 +200,31 @@ def test_bad_arguments_raise_clear_errors():
     for call, message in BAD_CALLS:
         with pytest.raises(ValueError, match=message):
             call()
+
+
+def _gradient_receptive_field(layers, input_size=96):
+    """The width of the input region the middle output of a Conv2D stack depends on (its gradient)."""
+    stack = keras.Sequential([keras.Input((input_size, input_size, 1))] + [
+        keras.layers.Conv2D(1, k, strides=s, padding="same", use_bias=False, kernel_initializer="ones")
+        for k, s in layers])
+    x = tf.zeros((1, input_size, input_size, 1))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        out = stack(x)
+        middle = out[0, out.shape[1] // 2, out.shape[2] // 2, 0]
+    rows = np.flatnonzero(np.abs(tape.gradient(middle, x)[0, :, :, 0].numpy()).sum(axis=1))
+    return int(rows[-1] - rows[0] + 1)
+
+
+@pytest.mark.parametrize("layers", [[(3, 1)] * 3, [(3, 2)] * 3, [(4, 2)] * 3, [(5, 2), (1, 1), (2, 3)], [(1, 4), (3, 2)]])
+def test_receptive_field_matches_the_gradient_of_one_output(layers):
+    expected = [_gradient_receptive_field(layers[:depth]) for depth in range(1, len(layers) + 1)]
+    assert receptive_field(layers) == expected
+
+
+def test_receptive_field_refuses_bad_layers():
+    assert receptive_field([]) == []
+    with pytest.raises(ValueError, match="pair"):
+        receptive_field([3])
+    with pytest.raises(ValueError):
+        receptive_field([(0, 1)])

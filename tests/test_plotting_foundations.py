@@ -103,3 +103,14 @@ def test_curves_can_start_at_any_x():
     fig = plots.plot_curves({"a": [3.0, 4.0, 5.0]}, first_x=1)
     assert list(fig.axes[0].lines[0].get_xdata()) == [1, 2, 3]
     plt.close(fig)
+
+
+def test_numbers_on_heatmaps_read_on_dark_and_pale_cells():
+    from dcgan_keras.course.plotting.core import text_colour_on
+
+    fig = plots.plot_matrix(np.array([[-1.5, 0.0, 1.5]]), cmap="RdBu_r", vmin=-1.5, vmax=1.5)
+    colours = [text.get_color() for text in fig.axes[0].texts]
+    assert colours == ["white", "black", "white"]  # dark blue, near white, dark red
+    shown = fig.axes[0].images[0]
+    assert text_colour_on(shown, 0.1) == "black"
+    plt.close(fig)

@@ -28,6 +28,7 @@ __all__ = [
     "conv2d_multichannel",
     "conv_multiply_adds",
     "visit_counts",
+    "receptive_field",
 ]
 
 
@@ -279,3 +280,37 @@ def visit_counts(input_shape, kernel_size, stride=1, padding="valid"):
         for j in range(out_w):
             counts[i * sh:i * sh + kh, j * sw:j * sw + kw] += 1
     return counts[top:top + h, left:left + w]
+
+
+def receptive_field(layers):
+    """The receptive field after each layer of a stack of convolutions: how many input pixels, along
+    one axis, one output can depend on.
+
+    Notebook 03 writes this loop out and checks it against the gradient of one output of a
+    ``Conv2D`` stack. Each layer adds ``kernel_size - 1`` steps of its input, and one step of its
+    input is ``jump`` input pixels, the product of the strides below it:
+    ``size += (kernel_size - 1) * jump``, then ``jump *= stride``. Padding does not change the size;
+    it only lets the field of a border output hang over the image's edge.
+
+    Args:
+        layers: ``[(kernel_size, stride), ...]`` from the input upwards, whole numbers >= 1.
+
+    Returns:
+        list of ints, one per layer: the receptive field after that layer.
+
+    Example:
+        >>> receptive_field([(4, 2), (4, 2), (4, 2)])  # notebook 06's discriminator
+        [4, 10, 22]
+    """
+    size, jump, sizes = 1, 1, []
+    for layer in layers:
+        try:
+            kernel_size, stride = layer
+        except (TypeError, ValueError):
+            raise ValueError(f"each layer must be a pair (kernel_size, stride), got {layer!r}") from None
+        kernel_size = check_positive_int(kernel_size, "kernel_size")
+        stride = check_positive_int(stride, "stride")
+        size += (kernel_size - 1) * jump
+        jump *= stride
+        sizes.append(size)
+    return sizes

@@ -27,6 +27,7 @@ __all__ = [
     # 03 convolution
     "check_output_sizes",
     "check_horizontal_edge_kernel",
+    "check_diagonal_edge_kernel",
     "check_same_padding",
     "check_full_coverage_stride",
 ]
@@ -389,6 +390,44 @@ def check_horizontal_edge_kernel(answer):
     if np.abs(conv2d_naive(horizontal, kernel)).max() < 1e-6:
         return report(False, name, "it does not respond to a horizontal edge: what must differ between the "
                                    "kernel's top and its bottom?")
+    return report(True, name)
+
+
+def _diagonal_edges(size=8, level=100.0):
+    """Three test images: flat, an edge running up to the right (/), an edge running down to the right (\\)."""
+    rows, cols = np.indices((size, size))
+    flat = np.full((size, size), level)
+    rising = np.where(rows + cols >= size, level, 0.0)  # the boundary is a line i + j = const: /
+    falling = np.where(rows >= cols, level, 0.0)        # the boundary is a line i - j = const: \\
+    return flat, rising, falling
+
+
+@never_raises("Exercise 1 (diagonal edge kernel)")
+def check_diagonal_edge_kernel(answer):
+    """Exercise 03.1: a 3x3 kernel that answers edges running from top left to bottom right, and not flat
+    areas or edges running from bottom left to top right.
+
+    The reader's kernel is run with ``conv2d_naive`` on three 8x8 images: flat, a step whose boundary
+    rises to the right (/), and a step whose boundary falls to the right (\\).
+    """
+    name = "Exercise 1 (diagonal edge kernel)"
+    if answer is None:
+        return not_answered(name, "set answer to a 3x3 array")
+    from dcgan_keras.course.conv_arithmetic import conv2d_naive
+
+    kernel = _array(answer)
+    if kernel is None or kernel.shape != (3, 3):
+        return report(False, name, "the answer must be a 3x3 array of numbers")
+    flat, rising, falling = _diagonal_edges()
+    if np.abs(conv2d_naive(flat, kernel)).max() > 1e-6:
+        return report(False, name, "on a flat area the response must be 0: make the weights sum to 0")
+    if np.abs(conv2d_naive(rising, kernel)).max() > 1e-6:
+        return report(False, name, "it answers edges that rise to the right (/) too. Along such an edge the "
+                                   "brightness is the same on every / line, so the weights on each / line of "
+                                   "the kernel must cancel")
+    if np.abs(conv2d_naive(falling, kernel)).max() < 1e-6:
+        return report(False, name, "it does not answer an edge that falls to the right (\\): the two sides of "
+                                   "such an edge lie at the top right and the bottom left of the kernel")
     return report(True, name)
 
 

@@ -5,7 +5,23 @@ import numpy as np
 from dcgan_keras.images import image_grid
 from dcgan_keras.images import to_uint8 as _to_uint8
 
-__all__ = ["image_grid", "show_images", "plot_history", "save_figure"]
+__all__ = ["image_grid", "show_images", "plot_history", "save_figure", "text_colour_on"]
+
+
+def text_colour_on(mappable, value):
+    """``"white"`` or ``"black"``, whichever reads better on the colour that ``mappable`` gives ``value``.
+
+    Uses the cell's relative luminance (ITU-R BT.709 weights), so numbers written on a heatmap stay
+    readable on every colour map: white on dark blue or dark red, black on pale colours.
+
+    Example:
+        >>> import matplotlib.pyplot as plt
+        >>> shown = plt.imshow([[0.0, 1.0]], cmap="gray")
+        >>> text_colour_on(shown, 0.0), text_colour_on(shown, 1.0)
+        ('white', 'black')
+    """
+    red, green, blue, _ = mappable.to_rgba(value)
+    return "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45 else "black"
 
 
 def show_images(images, ncols=None, titles=None, size=1.0, cmap="gray"):

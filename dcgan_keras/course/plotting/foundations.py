@@ -7,6 +7,8 @@ into ``ax`` when one is given and returns its figure).
 
 import numpy as np
 
+from dcgan_keras.course.plotting.core import text_colour_on
+
 __all__ = [
     # 01 activations
     "plot_function_and_derivative",
@@ -392,15 +394,13 @@ def plot_matrix(values, ax=None, title=None, cmap="gray", fmt="{:g}", highlight=
     fig, ax = _axis(ax, (0.45 * w + 0.6, 0.45 * h + 0.6))
     vmin = values.min() if vmin is None else vmin
     vmax = values.max() if vmax is None else vmax
-    ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
-    mid = (vmin + vmax) / 2
+    shown = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
     size = 9  # numbers only where they fit at a readable size; larger matrices show colour alone
     if max(h, w) <= 8:
         for i in range(h):
             for j in range(w):
-                dark = values[i, j] < mid if cmap in ("gray", "viridis", "magma") else False
                 ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=size,
-                        color="white" if dark else "black")
+                        color=text_colour_on(shown, values[i, j]))
     if highlight is not None:
         row, col, height, width = highlight
         ax.add_patch(patches.Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="red", lw=2.5))

@@ -3,6 +3,8 @@ two notebooks' figures live here."""
 
 import numpy as np
 
+from dcgan_keras.course.plotting.core import text_colour_on
+
 # Widest figure, in inches: at the notebooks' 100 dpi it shows at its own size (no shrinking, so
 # 9-point text stays 9 points) in a hosted notebook view.
 MAX_WIDTH = 8.5
@@ -22,16 +24,13 @@ __all__ = [
 ]
 
 
-def _annotate(ax, matrix, fmt, diverging=False):
-    """Write each value of a small matrix in its cell, dark text on light cells."""
-    low, high = float(np.min(matrix)), float(np.max(matrix))
-    middle = (low + high) / 2
+def _annotate(ax, matrix, fmt, mappable):
+    """Write each value of a small matrix in its cell, in black or white, whichever reads on its colour."""
     for (i, j), value in np.ndenumerate(matrix):
         text = format(value, fmt)
         if text.startswith("-") and text[1:] == format(0.0, fmt):
             text = text[1:]  # no "-0.00" for a value that rounds to zero
-        light = diverging or value > middle or low == high
-        ax.text(j, i, text, ha="center", va="center", fontsize=9, color="black" if light else "white")
+        ax.text(j, i, text, ha="center", va="center", fontsize=9, color=text_colour_on(mappable, value))
 
 
 def plot_matrices(matrices, titles=None, fmt="g", windows=None, cmap="viridis", size=1.6, annotate=True,
@@ -80,13 +79,13 @@ def plot_matrices(matrices, titles=None, fmt="g", windows=None, cmap="viridis", 
             bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
             bar.ax.tick_params(labelsize=9)
         else:
-            ax.imshow(matrix, cmap=cmap)
+            image = ax.imshow(matrix, cmap=cmap)
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
         if annotate:
-            _annotate(ax, matrix, fmt, diverging=negative or shared_scale)
+            _annotate(ax, matrix, fmt, image)
         if window is not None:
             wh, ww = window
             for r in range(0, matrix.shape[0] + 1, wh):
@@ -262,8 +261,7 @@ def plot_overlap_counts(counts_list, titles, annotate=True):
         image = ax.imshow(counts, cmap="magma", vmin=0, vmax=vmax)
         if annotate and counts.shape[0] <= 16:
             for (i, j), value in np.ndenumerate(counts):
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
-                        color="black" if value > vmax / 2 else "white")
+                ax.text(j, i, str(value), ha="center", va="center", fontsize=9, color=text_colour_on(image, value))
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -100,6 +100,7 @@ def render_transposed(kernel_size=3, stride=2, method="transpose", seeds=3):
     """
     import matplotlib.pyplot as plt
 
+    from dcgan_keras.course.plotting.core import text_colour_on
     from dcgan_keras.course.transposed import (
         checkerboard_score,
         constant_input_response,
@@ -117,11 +118,10 @@ def render_transposed(kernel_size=3, stride=2, method="transpose", seeds=3):
     scores = [checkerboard_score(r) for r in responses]
     fig, axes = plt.subplots(1, 3, figsize=(8.4, 3.3), gridspec_kw={"width_ratios": [1, 1.15, 0.8]})
     ax = axes[0]
-    ax.imshow(counts, cmap="magma", vmin=0)
+    shown = ax.imshow(counts, cmap="magma", vmin=0)
     if counts.shape[0] <= 12:
         for (i, j), value in np.ndenumerate(counts):
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
-                    color="black" if value > counts.max() / 2 else "white")
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=9, color=text_colour_on(shown, value))
     ax.set_title(count_title, fontsize=9)
     ax.axis("off")
     ax = axes[1]
