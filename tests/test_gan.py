@@ -431,3 +431,23 @@ def test_gradients_are_taken_before_either_network_is_updated(digits):
     gan.train_step(real)
     for got, want in zip(seen["gradients"], expected, strict=True):
         np.testing.assert_allclose(got, want.numpy(), rtol=1e-4, atol=1e-7)
+
+
+def test_r1_inner_gradient_is_loss_scaled_under_mixed_float16(digits):
+    # D(x) = (x A) b with tiny A and b: D's gradient on each pixel, A b ~ 4e-8, is below float16's
+    # smallest step (6e-8), so computed unscaled it rounds to 0 or 6e-8. Scaled like the loss it survives.
+    keras.config.set_dtype_policy("mixed_float16")
+    rng = np.random.default_rng(0)
+    a = np.full((28 * 28, 16), 5e-5, np.float32) * rng.choice([1.0, 1.2], (28 * 28, 16)).astype(np.float32)
+    b = np.full((16, 1), 5e-5, np.float32)
+    discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(16, use_bias=False), keras.layers.Dense(1, use_bias=False)])
+    discriminator.layers[-2].kernel.assign(a)
+    discriminator.layers[-1].kernel.assign(b)
+    gan = DCGAN(build_generator(8, (28, 28, 1), base_filters=4), discriminator, seed=0, r1_weight=1.0)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.0))
+    real = make_dataset(digits[0][:16], 16, shuffle=False).get_single_element()
+    logs = gan.train_step(tf.constant(real))
+    a16, b16 = a.astype(np.float16).astype(np.float64), b.astype(np.float16).astype(np.float64)
+    expected = float(np.sum((a16 @ b16) ** 2))
+    assert float(logs["r1"]) == pytest.approx(expected, rel=2e-2)
