@@ -72,3 +72,18 @@ def test_zero_is_written_without_a_minus_sign():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "-0.00" not in texts and texts.count("0.00") == 2
     plt.close(fig)
+
+
+def test_cumulative_histograms_mark_each_mean():
+    fig = resampling.plot_colour_histograms([PHOTO, PHOTO[::2, ::2]], ["a", "b"], cumulative=True)
+    first = fig.axes[0]
+    assert len(first.lines) == 4  # two curves and two mean lines
+    assert first.lines[0].get_ydata()[-1] == 1.0
+    plt.close(fig)
+
+
+def test_numbers_on_a_diverging_matrix_are_white_on_dark_cells():
+    fig = resampling.plot_matrices([np.array([[1.0, -1.0], [0.0, 0.0]])], ["m"])
+    colours = [text.get_color() for text in fig.axes[0].texts]
+    assert colours == ["white", "white", "black", "black"]
+    plt.close(fig)

@@ -141,13 +141,16 @@ def plot_bilinear_positions(input_size=2, factor=2):
     return fig
 
 
-def plot_colour_histograms(images, titles, bins=32):
+def plot_colour_histograms(images, titles, bins=32, cumulative=False):
     """Red, green and blue histograms of several RGB images, one panel per channel.
 
     Args:
         images: list of ``(h, w, 3)`` arrays with values in [0, 255].
         titles: a label per image (the legend).
         bins: histogram bins over [0, 255].
+        cumulative: draw the cumulative histogram instead (the share of values at or below each
+            value), where a shift of the whole distribution shows as one curve lying right of another.
+            A vertical line marks each image's channel mean.
 
     Returns:
         the matplotlib ``Figure``.
@@ -162,12 +165,18 @@ def plot_colour_histograms(images, titles, bins=32):
     for c, (ax, name) in enumerate(zip(axes, ("red", "green", "blue"), strict=True)):
         for k, (image, title) in enumerate(zip(images, titles, strict=True)):
             values = np.asarray(image, np.float64)[..., c].ravel()
-            density, _ = np.histogram(values, bins=edges, density=True)
-            ax.plot((edges[:-1] + edges[1:]) / 2, density, styles[k % len(styles)], label=title, lw=1.5)
+            style = styles[k % len(styles)]
+            if cumulative:
+                ordered = np.sort(values)
+                line, = ax.plot(ordered, np.arange(1, ordered.size + 1) / ordered.size, style, label=title, lw=1.5)
+                ax.axvline(values.mean(), color=line.get_color(), ls=style, lw=1)
+            else:
+                density, _ = np.histogram(values, bins=edges, density=True)
+                ax.plot((edges[:-1] + edges[1:]) / 2, density, style, label=title, lw=1.5)
         ax.set_title(f"{name} channel", fontsize=9, color=name)
         ax.set_xlabel("value")
-    axes[0].set_ylabel("density")
-    axes[0].legend(fontsize=9)
+    axes[0].set_ylabel("share of pixels at or below" if cumulative else "density")
+    axes[0].legend(fontsize=9, loc="lower right" if cumulative else "best")
     fig.tight_layout()
     return fig
 

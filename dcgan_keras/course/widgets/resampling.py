@@ -28,7 +28,8 @@ def render_pooling(pool_size=2, strides=2, mode="max", interpolation="nearest", 
 
     Returns:
         a matplotlib ``Figure``: original, pooled, up-sampled again, and the three
-        colour histograms of the original and the pooled image.
+        cumulative colour histograms of the original and the pooled image (a vertical line
+        at each mean).
 
     Example:
         >>> explore(render_pooling, pool_size=IntSlider(2, 1, 8))  # doctest: +SKIP
@@ -49,16 +50,17 @@ def render_pooling(pool_size=2, strides=2, mode="max", interpolation="nearest", 
         ax.imshow(np.clip(np.round(image), 0, 255).astype(np.uint8), interpolation="nearest")
         ax.set_title(f"{title}\n{image.shape[0]}x{image.shape[1]}", fontsize=9)
         ax.axis("off")
-    edges = np.linspace(0, 255, 33)
     for c, name in enumerate(("red", "green", "blue")):
         ax = fig.add_subplot(grid[1, c])
         for image, style, label in ((photo, "-", "original"), (pooled, "--", "pooled")):
-            density, _ = np.histogram(image[..., c], bins=edges, density=True)
-            ax.plot((edges[:-1] + edges[1:]) / 2, density, style, color=name, label=label)
+            ordered = np.sort(image[..., c].ravel())  # cumulative histogram: a shift shows as a sideways move
+            ax.plot(ordered, np.arange(1, ordered.size + 1) / ordered.size, style, color=name, label=label)
+            ax.axvline(ordered.mean(), color=name, ls=style, lw=1)
         ax.set_title(f"{name}: mean {photo[..., c].mean():.0f} -> {pooled[..., c].mean():.0f}", fontsize=9)
         ax.tick_params(labelsize=9)
         if c == 0:
-            ax.legend(fontsize=9)
+            ax.set_ylabel("share at or below", fontsize=9)
+            ax.legend(fontsize=9, loc="lower right")
     fig.tight_layout(pad=0.4)
     return fig
 
