@@ -440,3 +440,37 @@ def test_figure_code_check_can_fail():
     good = "import matplotlib.pyplot as plt\nim = plt.imshow(x, cmap='RdBu')\nplt.colorbar(im)\n"
     assert len(_figure_code_problems(bad, "bad")) == 2
     assert _figure_code_problems(good, "good") == []
+
+
+WIDGET_REPR_RE = re.compile(r"^\s*(VBox|HBox|Box|GridBox|Text|Textarea|Label|Output|Button|Dropdown|Checkbox|"
+                            r"(Int|Float)(Range)?(Slider|Text)|IntProgress|FloatProgress)\(")
+FOUNDATION_NOTEBOOKS = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04", "05"}]
+
+
+@pytest.mark.parametrize("path", FOUNDATION_NOTEBOOKS, ids=_id)
+def test_no_widget_repr_or_frozen_progress_bar(path):
+    """Notebooks 01-05 save no widget's text repr (explore() saves a caption) and no progress bar."""
+    problems = []
+    for index, cell in enumerate(_read(path).cells):
+        for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain", "")
+            plain = plain if isinstance(plain, str) else "".join(plain)
+            if WIDGET_REPR_RE.match(plain):
+                problems.append(f"{path.name} cell {index}: a widget's text repr is saved ({plain[:60]!r}); "
+                                "display widgets through dcgan_keras.course.widgets.explore")
+            if output.get("output_type") == "stream" and PROGRESS_RE.search(output.get("text", "")):
+                problems.append(f"{path.name} cell {index}: a progress bar is saved; use verbose=0")
+    _fail(problems)
+
+
+@pytest.mark.parametrize("path", FOUNDATION_NOTEBOOKS, ids=_id)
+def test_foundation_notebooks_stay_within_budget(path):
+    """Notebooks 01-05 keep to 80 cells and 2,500 words of prose (markdown cells, the solutions included)."""
+    nb = _read(path)
+    words = sum(len(cell.source.split()) for cell in nb.cells if cell.cell_type == "markdown")
+    problems = []
+    if len(nb.cells) > 80:
+        problems.append(f"{path.name}: {len(nb.cells)} cells; at most 80")
+    if words > 2500:
+        problems.append(f"{path.name}: {words} words of prose; at most 2,500")
+    _fail(problems)
