@@ -16,7 +16,7 @@ measurements behind each setting.
 
 from dcgan_keras.internal.validation import check_number, check_positive_int
 
-__all__ = ["TRAINING_DEFAULTS", "PAPER_SETTINGS", "training_config", "epochs_for", "make_gan", "make_callbacks",
+__all__ = ["TRAINING_DEFAULTS", "PAPER_SETTINGS", "PAPER_TO_PACKAGE", "recipe_step", "training_config", "epochs_for", "make_gan", "make_callbacks",
            "find_callback"]
 
 #: The package's recipe on MNIST. Networks: a noise vector of 32 numbers (not the paper's 100: on MNIST
@@ -71,6 +71,35 @@ PAPER_SETTINGS = {
     "ema_decay": 0.0,
     "cooldown": 0.0,
 }
+
+#: The path from the paper's recipe to the package's, one change at a time: each step's name and
+#: the settings it moves from ``PAPER_SETTINGS`` to ``TRAINING_DEFAULTS``. Notebook 06 and
+#: ``scripts/recipe_ablation.py`` walk it; ``docs/recipe.md`` holds the measurements behind each.
+PAPER_TO_PACKAGE = (
+    ("+ smaller networks", ("latent_dim", "g_filters", "g_refine_blocks", "d_filters", "batch_size")),
+    ("+ Adam 2e-3, beta_1 0", ("learning_rate", "beta_1", "beta_2")),
+    ("+ R1 penalty", ("r1_weight",)),
+    ("+ moving average", ("ema_decay",)),
+    ("+ cooldown", ("cooldown",)),
+)
+
+
+def recipe_step(index, **overrides):
+    """The settings after the first ``index`` steps of :data:`PAPER_TO_PACKAGE` (0: the paper's recipe,
+    ``len(PAPER_TO_PACKAGE)``: the package's), with ``overrides`` on top; a checked config.
+
+    Example:
+        >>> recipe_step(0)["learning_rate"], recipe_step(len(PAPER_TO_PACKAGE))["learning_rate"]
+        (0.0002, 0.002)
+    """
+    if not 0 <= index <= len(PAPER_TO_PACKAGE):
+        raise ValueError(f"index must be between 0 and {len(PAPER_TO_PACKAGE)}, got {index!r}")
+    settings = dict(PAPER_SETTINGS)
+    for _, keys in PAPER_TO_PACKAGE[:index]:
+        for key in keys:
+            settings.pop(key)  # back to the package's setting
+    return training_config(**{**settings, **overrides})
+
 
 _WHOLE = {"latent_dim": 1, "g_filters": 1, "g_refine_blocks": 0, "d_filters": 1, "batch_size": 1, "steps": 1,
           "quality_every": 0, "patience": 0, "steps_per_execution": 1}

@@ -201,3 +201,14 @@ def test_the_epoch_the_time_limit_ends_is_scored(monkeypatch):
     quality.on_epoch_end(0, logs)
     budget.on_epoch_end(0, logs)
     assert measured == [1] and logs["fid"] == 1.0 and model.stop_training and budget.stopped
+
+
+def test_the_steps_from_the_paper_to_the_package_cover_every_difference():
+    moved = [key for _, keys in recipe.PAPER_TO_PACKAGE for key in keys]
+    assert sorted(moved) == sorted(PAPER_SETTINGS) and len(moved) == len(set(moved))
+    assert recipe.recipe_step(0) == training_config(**PAPER_SETTINGS)
+    assert recipe.recipe_step(len(recipe.PAPER_TO_PACKAGE)) == training_config()
+    second = recipe.recipe_step(2, steps=10)
+    assert (second["g_filters"], second["learning_rate"], second["r1_weight"], second["steps"]) == (32, 2e-3, 0.0, 10)
+    with pytest.raises(ValueError, match="between 0 and 5"):
+        recipe.recipe_step(6)
