@@ -212,7 +212,7 @@ def plot_value_range(image):
     top.set_ylabel("pixels")
     top.tick_params(labelbottom=False)
     ranges = [("tanh (-1, 1)", -1.0, 1.0, "C1"), ("sigmoid (0, 1)", 0.0, 1.0, "C2"), ("ReLU [0, inf)", 0.0, 1.35, "C0")]
-    for row, (name, low, high, colour) in enumerate(ranges):
+    for row, (_name, low, high, colour) in enumerate(ranges):
         bottom.barh(row, high - low, left=low, height=0.6, color=colour)
     bottom.set_yticks(range(len(ranges)), [name for name, *_ in ranges])
     bottom.set_ylim(len(ranges) - 0.4, -0.6)
