@@ -104,10 +104,15 @@ def test_set_repository_round_trips(tmp_path):
     root = _copy_checkout(tmp_path)
     _set_repository(root, colab.REPOSITORY, "--ref", colab.REF)  # the checkout as the lead's run leaves it
     before = _snapshot(root)
-    out = _set_repository(root, "someone/course-fork", "--ref", "v1.2")
+    out = _set_repository(root, "someone/course-fork", "--ref", "v1.2", "--student-ref", "handouts",
+                          "--student-folder", "class/notebooks")
     forked = _snapshot(root)
     settings = (root / "dcgan_keras" / "course" / "colab.py").read_text()
     assert 'REPOSITORY = "someone/course-fork"' in settings and 'REF = "v1.2"' in settings
+    assert 'STUDENT_REF = "handouts"' in settings and 'STUDENT_FOLDER = "class/notebooks"' in settings
+    readme = (root / "README.md").read_text()
+    assert "`pip install git+https://github.com/someone/course-fork`" in readme, "the README's install line"
+    assert f"github.com/{colab.REPOSITORY}" not in readme
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         text = path.read_text()
         assert f"github/someone/course-fork/blob/v1.2/notebooks/{path.name})" in text, path.name
@@ -115,7 +120,8 @@ def test_set_repository_round_trips(tmp_path):
         assert f"{colab.REPOSITORY}/blob" not in text and f"github.com/{colab.REPOSITORY}@" not in text, path.name
     assert f"notebooks/{sorted(root.glob('notebooks/*.ipynb'))[0].name}" in out or "rewrote" in out
     assert forked != before
-    _set_repository(root, colab.REPOSITORY, "--ref", colab.REF)
+    _set_repository(root, colab.REPOSITORY, "--ref", colab.REF, "--student-ref", colab.STUDENT_REF,
+                    "--student-folder", colab.STUDENT_FOLDER)
     assert _snapshot(root) == before, "rewriting back to the original settings should restore every file"
 
 
@@ -126,9 +132,12 @@ def test_set_repository_rejects_bad_names(tmp_path):
         done = subprocess.run([sys.executable, str(SCRIPT), bad, "--root", str(root)], capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 2, bad
-    done = subprocess.run([sys.executable, str(SCRIPT), "a/b", "--ref", "bad ref;", "--root", str(root)],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
+    for bad in (["--ref", "bad ref;"], ["--student-ref", "x y"], ["--student-folder", "../up"],
+                ["--ref", "main", "--student-ref", "main", "--student-folder", "notebooks"]):
+        done = subprocess.run([sys.executable, str(SCRIPT), "a/b", *bad, "--root", str(root)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, bad
+    assert "where the full notebooks" in done.stderr
     assert _snapshot(root) == before
 
 

@@ -1,4 +1,6 @@
-"""Student editions (``python -m dcgan_keras.course student OUT/``): no solutions, no outputs, and they run."""
+"""Student editions (``python -m dcgan_keras.course student OUT/``): no solutions, no outputs, links that lead
+only to the student editions, and they run; with ``--nbgrader``, graded check cells (tests/test_grading.py
+has nbgrader score them)."""
 
 import os
 import re
@@ -10,7 +12,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dcgan_keras.course.editions import SOLUTION_TAG, student_notebook, write_student_editions
+from dcgan_keras.course import colab
+from dcgan_keras.course.editions import (
+    HIDDEN_GRADING,
+    SOLUTION_TAG,
+    exercise_checks,
+    student_notebook,
+    write_student_editions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -24,6 +33,11 @@ def _tags(cell):
 def _text(cell):
     return "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "")
                    for output in cell.get("outputs", []))
+
+
+def _as_full(text):
+    """``text`` with the student editions' links turned back into the full notebooks' links."""
+    return text.replace(f"/blob/{colab.STUDENT_REF}/{colab.STUDENT_FOLDER}/", f"/blob/{colab.REF}/notebooks/")
 
 
 def _run_module(*args):
@@ -63,13 +77,114 @@ def test_command_writes_editions_without_solutions(tmp_path):
         kept = [cell for cell in original.cells if SOLUTION_TAG not in _tags(cell)]
         assert not [cell for cell in student.cells if SOLUTION_TAG in _tags(cell)], path.name
         assert 0 < len(student.cells) <= len(kept), path.name
-        assert [cell.source for cell in student.cells] == [cell.source for cell in kept[:len(student.cells)]]
+        assert [_as_full(cell.source) for cell in student.cells] == [cell.source for cell in kept[:len(student.cells)]]
         for cell in student.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs left"
         # every exercise check (it printed "not answered yet" in the full notebook) is kept
         checks = {cell.id for cell in kept if NOT_ANSWERED in _text(cell)}
         assert checks <= {cell.id for cell in student.cells}, path.name
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    """Both kinds of student editions of every notebook: {"plain" or "nbgrader": [paths]}."""
+    out = tmp_path_factory.mktemp("editions")
+    return {kind: write_student_editions(out / kind, nbgrader=kind == "nbgrader") for kind in ("plain", "nbgrader")}
+
+
+@pytest.mark.parametrize("kind", ["plain", "nbgrader"])
+def test_no_student_edition_links_to_a_notebook_with_solutions(editions, kind):
+    full_place = {f"/{colab.REPOSITORY}/blob/{colab.REF}/notebooks/", f"/{colab.REPOSITORY}/tree/{colab.REF}/notebooks"}
+    student_place = f"/{colab.REPOSITORY}/blob/{colab.STUDENT_REF}/{colab.STUDENT_FOLDER}/"
+    assert colab.student_location() == (colab.STUDENT_REF, colab.STUDENT_FOLDER)  # not the full notebooks' place
+    assert len(editions[kind]) == len(NOTEBOOKS)
+    for path in editions[kind]:
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(cell.source for cell in nb.cells)
+        addresses = re.findall(r"https?://[^\s)\]\"'>`]+", text)
+        assert addresses, path.name
+        for address in addresses:
+            assert not any(place in address for place in full_place), f"{path.name} links to a full notebook: {address}"
+            if address.endswith(".ipynb"):
+                assert student_place in address, f"{path.name} links to a notebook that is not a student edition: {address}"
+        for match in re.finditer(r"\]\(([^)\s]+\.ipynb)[^)]*\)", text):  # relative links: to editions beside it
+            assert "/" not in match.group(1) or match.group(1).startswith("http"), f"{path.name}: {match.group(1)}"
+        badges = [m.group(0) for m in colab.BADGE_RE.finditer(text)]
+        assert badges == [colab.badge(f"{colab.STUDENT_FOLDER}/{path.name}", colab.REPOSITORY, colab.STUDENT_REF)]
+        assert colab.find_setup_cell(nb) is not None
+        assert nb.cells[colab.find_setup_cell(nb)].source == colab.setup_cell_source(), path.name
+
+
+def test_editions_refuse_to_live_where_the_full_notebooks_are(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="where the full notebooks"):
+        colab.student_location("a/b", "main", "main", "notebooks/")
+    assert colab.student_location("a/b", "main", "main", "student") == ("main", "student")
+    assert colab.student_location("a/b", "main", "v1", "notebooks") == ("v1", "notebooks")
+    monkeypatch.setattr(colab, "STUDENT_REF", colab.REF)
+    monkeypatch.setattr(colab, "STUDENT_FOLDER", "notebooks")
+    with pytest.raises(ValueError, match="where the full notebooks"):
+        write_student_editions(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_links_to_other_notebooks_follow_and_other_repositories_stay():
+    other = "https://github.com/tensorflow/docs/blob/master/site/en/tutorials/generative/dcgan.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        f"{colab.badge('notebooks/x.ipynb', 'me/course', 'v2')}\n"
+        f"See [05](https://github.com/me/course/blob/v2/notebooks/05_y.ipynb) and [the tutorial]({other}).")])
+    student = student_notebook(nb, repository="me/course", ref="v2", student_ref="handout", folder="class/notebooks")
+    text = student.cells[0].source
+    assert colab.badge("class/notebooks/x.ipynb", "me/course", "handout") in text
+    assert "(https://github.com/me/course/blob/handout/class/notebooks/05_y.ipynb)" in text
+    assert other in text and "blob/v2" not in text
+
+
+def test_nbgrader_editions_grade_each_exercise_check():
+    for path in NOTEBOOKS:
+        full = nbformat.read(path, as_version=4)
+        solutions = [c for c in full.cells if c.cell_type == "code" and SOLUTION_TAG in _tags(c)]
+        plain = student_notebook(full, name=path.name)
+        graded = nbformat.from_dict(student_notebook(full, nbgrader=True, name=path.name))
+        nbformat.validate(graded)
+        checks = [i for i, cell in enumerate(graded.cells) if "nbgrader" in cell.metadata]
+        assert len(checks) == len(solutions) == len(exercise_checks(plain)), path.name
+        ids = [graded.cells[i].metadata["nbgrader"]["grade_id"] for i in checks]
+        assert ids == [f"exercise-{n}" for n in range(1, len(checks) + 1)], path.name
+        assert len({cell.id for cell in graded.cells}) == len(graded.cells), f"{path.name}: cell ids repeat"
+        for index in checks:
+            cell, answer = graded.cells[index], graded.cells[index - 1]
+            assert cell.metadata["nbgrader"] == {"grade": True, "grade_id": cell.metadata["nbgrader"]["grade_id"],
+                                                 "locked": True, "points": 1, "schema_version": 3,
+                                                 "solution": False, "task": False}
+            assert cell.source.startswith(HIDDEN_GRADING + "\n"), path.name
+            visible = cell.source[len(HIDDEN_GRADING) + 1:]
+            assert "\n" not in visible.strip() and re.match(r"(checks\.)?check_\w+\(", visible), visible
+            assert answer.cell_type == "code" and "nbgrader" not in answer.metadata, path.name
+        # the plain edition's cells, the checks split from their stubs where they shared a cell
+        joined = [graded.cells[i].source for i in range(len(graded.cells))]
+        for index in sorted(checks, reverse=True):
+            check = joined[index][len(HIDDEN_GRADING) + 1:]
+            if graded.cells[index - 1].id.endswith("-answer"):
+                joined[index - 1:index + 1] = [f"{joined[index - 1]}\n{check}"]
+            else:
+                joined[index] = check
+        assert [" ".join(s.split()) for s in joined] == [" ".join(c.source.split()) for c in plain.cells], path.name
+
+
+def test_nbgrader_accepts_the_editions_metadata():
+    nbgraderformat = pytest.importorskip("nbgrader.nbgraderformat")
+    for path in NOTEBOOKS:
+        graded = nbformat.from_dict(student_notebook(nbformat.read(path, as_version=4), nbgrader=True))
+        nbgraderformat.MetadataValidator().validate_nb(graded)
+
+
+def test_a_check_without_a_cell_to_answer_in_is_refused():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Exercises\n\n**Exercise 1.** Say 4."),
+                                         nbformat.v4.new_code_cell("check_four(answer)")])
+    assert student_notebook(nb)["cells"][1]["source"] == "check_four(answer)"
+    with pytest.raises(ValueError, match="no cell to answer in"):
+        student_notebook(nb, nbgrader=True, name="x.ipynb")
 
 
 def test_command_refuses_the_notebooks_folder():

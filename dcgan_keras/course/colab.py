@@ -1,9 +1,11 @@
 """Where the notebooks' "Open in Colab" badges point, and the install cell they run in Colab.
 
 The repository (``owner/name`` on GitHub) and the ref (a tag or branch) are set here and nowhere
-else: every notebook's badge and setup cell are rendered from them. A fork changes all of them
-with ``python scripts/set_repository.py OWNER/NAME --ref TAG``, which rewrites the two constants
-below and every notebook.
+else: every notebook's badge and setup cell are rendered from them. So is where the student
+editions live (``STUDENT_REF`` and ``STUDENT_FOLDER``): their badges open them there, never the full
+notebooks with the solutions. A fork changes all of them with
+``python scripts/set_repository.py OWNER/NAME --ref TAG [--student-ref REF] [--student-folder DIR]``,
+which rewrites the constants below and every notebook.
 
 The setup cell installs this package in Colab without touching what Colab already provides:
 ``--no-deps`` keeps pip from upgrading or downgrading TensorFlow, Keras, NumPy, matplotlib or
@@ -14,10 +16,15 @@ dependencies without versions, so pip installs them only where they are missing.
 
 import re
 
-__all__ = ["REF", "REPOSITORY", "BADGE_RE", "apply", "badge", "badge_url", "install_spec", "setup_cell_source"]
+__all__ = ["REF", "REPOSITORY", "STUDENT_REF", "STUDENT_FOLDER", "BADGE_RE", "apply", "apply_student", "badge",
+           "badge_url", "install_spec", "notebook_links", "setup_cell_source", "student_location"]
 
 REPOSITORY = "dcgan-keras/dcgan-keras"
 REF = "main"
+# The student editions (``python -m dcgan_keras.course student``) are published in this folder at this
+# ref (a branch or tag of REPOSITORY); it must not be the full notebooks' own place, notebooks/ at REF.
+STUDENT_REF = "student"
+STUDENT_FOLDER = "notebooks"
 
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]"
@@ -42,6 +49,21 @@ def badge(notebook, repository=REPOSITORY, ref=REF):
         '[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/me/course/blob/v1/notebooks/01_activations.ipynb)'
     """
     return f"[![Open In Colab]({BADGE_IMAGE})]({badge_url(notebook, repository, ref)})"
+
+
+def student_location(repository=REPOSITORY, ref=REF, student_ref=STUDENT_REF, folder=STUDENT_FOLDER):
+    """The folder the student editions' badges open, as ``(student_ref, folder)``.
+
+    Raises:
+        ValueError: when that is where the full notebooks are (``notebooks/`` at ``ref``): a student
+            who clicked a badge would open the solutions.
+    """
+    folder = str(folder).replace("\\", "/").strip("/")
+    if (student_ref, folder) == (ref, "notebooks"):
+        raise ValueError(f"the student editions' place ({folder}/ at {student_ref}) is where the full notebooks "
+                         f"of {repository} are: set STUDENT_REF or STUDENT_FOLDER in colab.py to another branch or "
+                         "folder (scripts/set_repository.py --student-ref/--student-folder)")
+    return student_ref, folder
 
 
 def install_spec(repository=REPOSITORY, ref=REF):
@@ -71,6 +93,21 @@ def find_setup_cell(nb):
         if cell.get("cell_type") == "code" and "google.colab" in _source(cell):
             return index
     return None
+
+
+# Links to a notebook of the repository: its Colab page or its page on GitHub, at any ref and folder.
+_NOTEBOOK_LINK_RE = re.compile(r"https://(?:colab\.research\.google\.com/github|github\.com)/([^/\s)\]\"'>]+/[^/\s)\]\"'>]+)"
+                               r"/blob/([^\s)\]\"'>]+?)/((?:[^/\s)\]\"'>]+/)*)([^/\s)\]\"'>]+\.ipynb)")
+
+
+def notebook_links(text):
+    """Every link in ``text`` to a notebook on GitHub or Colab, as ``(repository, ref, folder, name)``.
+
+    Example:
+        >>> notebook_links("[x](https://github.com/a/b/blob/v1/notebooks/01_x.ipynb)")
+        [('a/b', 'v1', 'notebooks', '01_x.ipynb')]
+    """
+    return [(m.group(1), m.group(2), m.group(3).rstrip("/"), m.group(4)) for m in _NOTEBOOK_LINK_RE.finditer(text)]
 
 
 def apply(nb, notebook, repository=REPOSITORY, ref=REF):
@@ -104,4 +141,35 @@ def apply(nb, notebook, repository=REPOSITORY, ref=REF):
     cell = nb["cells"][index]
     if _source(cell) != setup_cell_source(repository, ref):
         cell["source"], changed = setup_cell_source(repository, ref), True
+    return changed
+
+
+def apply_student(nb, repository=REPOSITORY, ref=REF, student_ref=STUDENT_REF, folder=STUDENT_FOLDER):
+    """Point a student edition's links at the student editions (in place); return True when something changed.
+
+    The badge, and every other link to one of the repository's notebooks (on GitHub or Colab), then
+    open the notebook of that name in ``folder`` at ``student_ref``, never the full notebooks; the
+    setup cell is left as it is (it installs the package, which holds no solutions, from ``ref``).
+
+    Raises:
+        ValueError: as :func:`student_location` does.
+    """
+    student_ref, folder = student_location(repository, ref, student_ref, folder)
+    changed = False
+
+    def to_student(match):
+        if match.group(1) != repository:
+            return match.group(0)
+        target = f"{folder}/{match.group(4)}"
+        if match.group(0).startswith("https://github.com/"):
+            return f"https://github.com/{repository}/blob/{student_ref}/{target}"
+        return badge_url(target, repository, student_ref)
+
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = _source(cell)
+        updated = _NOTEBOOK_LINK_RE.sub(to_student, source)
+        if updated != source:
+            cell["source"], changed = updated, True
     return changed
