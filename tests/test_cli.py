@@ -414,3 +414,67 @@ def test_plain_keras_loads_the_trained_generator_after_one_import(trained_run):
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "(2, 28, 28, 1) {'dcgan_keras.layers'}" in done.stdout, done.stdout
+
+
+def _flag_help(parser, action):
+    """The help of one flag as ``--help`` prints it, on one line."""
+    formatter = parser._get_formatter()
+    formatter.add_argument(action)
+    return " ".join(formatter.format_help().split())
+
+
+def _commands():
+    parser = build_parser()
+    (subparsers,) = [action for action in parser._actions if action.choices and hasattr(action, "add_parser")]
+    return subparsers.choices
+
+
+@pytest.mark.parametrize("command", ["train", "sample", "evaluate", "benchmark"])
+def test_help_shows_each_flags_default_as_the_parser_has_it(command):
+    """Every default the parser holds is shown, 0 included; a flag without one (None, or off) shows none."""
+    import argparse
+
+    parser = _commands()[command]
+    shown = 0
+    for action in parser._actions:
+        if not action.option_strings or action.default is argparse.SUPPRESS:
+            continue
+        text = _flag_help(parser, action)
+        default = action.default
+        if default is None or default is False:
+            continue  # the help text says what happens (and --steps and --minutes name the recipe's numbers)
+        expected = (f"{default:g}" if isinstance(default, float) else
+                    " ".join(map(str, default)) if isinstance(default, (list, tuple)) else str(default))
+        assert text.endswith(f"(default: {expected})"), f"{command} {action.option_strings[0]}: {text}"
+        shown += 1
+    assert shown >= 3
+
+
+def test_zero_defaults_are_shown_and_the_worked_out_ones_match_the_recipe():
+    parser = _commands()["train"]
+    flags = {action.option_strings[0]: action for action in parser._actions if action.option_strings}
+    for flag in ("--beta-1", "--seed", "--label-smoothing"):
+        assert flags[flag].default == 0 and _flag_help(parser, flags[flag]).endswith("(default: 0)"), flag
+    assert f"(default: {TRAINING_DEFAULTS['steps']})" in _flag_help(parser, flags["--steps"])
+    assert f"(default: {TRAINING_DEFAULTS['minutes']:g} when" in _flag_help(parser, flags["--minutes"])
+
+
+def test_help_says_when_the_time_limit_is_checked_and_what_auto_precision_means():
+    parser = _commands()["train"]
+    flags = {action.option_strings[0]: action for action in parser._actions if action.option_strings}
+    minutes = _flag_help(parser, flags["--minutes"])
+    assert "after every call of the compiled step" in minutes and "end of an epoch" not in minutes
+    assert "first epoch that ends" not in minutes
+    precision = _flag_help(parser, flags["--mixed-precision"])
+    assert "'auto': mixed_float16 when a GPU is found, float32 on every CPU (never bfloat16 unless asked)" in precision
+    assert "'bfloat16' and 'float16' are used only when asked" in precision
+    assert flags["--mixed-precision"].default == TRAINING_DEFAULTS["precision"] == "auto"
+
+
+def test_top_level_help_names_the_course_tools(capsys):
+    status, out, _ = run(capsys, "--help")
+    assert status == 0
+    assert "python -m dcgan_keras.course student OUT/" in out and "--nbgrader" in out
+    assert "docs/instructors.md" in out
+    status, _, err = run(capsys, "course", "student", "handout")
+    assert status == 2 and "python -m dcgan_keras.course --help" in err

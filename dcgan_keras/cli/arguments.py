@@ -8,7 +8,7 @@ import math
 import pathlib
 import sys
 
-__all__ = ["Parser", "HelpFormatter", "UsageError", "positive_int", "whole_number", "positive_float",
+__all__ = ["Parser", "HelpFormatter", "UsageError", "shown_default", "positive_int", "whole_number", "positive_float",
            "minutes_limit", "seconds_interval", "data_source", "program_name"]
 
 
@@ -24,25 +24,46 @@ def program_name(argv0=None):
     return argv0.name if argv0.suffix != ".py" else "python -m dcgan_keras"
 
 
+# Words typed in place of a command that belong to another program: the hint that points there.
+ELSEWHERE = {"course": "the course tools are their own program: python -m dcgan_keras.course --help"}
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line: what is wrong, and where help is."""
 
     def error(self, message):
+        for word, hint in ELSEWHERE.items():
+            if f"invalid choice: '{word}'" in message:
+                self.exit(2, f"{self.prog}: error: {message}; {hint}\n")
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def shown_default(action):
+    """The default that ``--help`` shows after a flag's help, as text; None when it shows none.
+
+    Nothing is shown for a positional argument, a help text that places ``%(default)s`` itself, or
+    a default of None or False (a switch that is off, or a value worked out later, which the help
+    text explains); every other default is shown, 0 included.
+    """
+    default = action.default
+    if (not action.option_strings or "%(default)" in (action.help or "") or default is None or default is False
+            or default is argparse.SUPPRESS):
+        return None
+    if isinstance(default, float):
+        return f"{default:g}"
+    if isinstance(default, (list, tuple)):
+        return " ".join(str(v) for v in default)
+    return str(default)
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """Shows each flag's default after its help, unless the default is None or False (nothing to show)."""
+    """Shows each flag's default after its help (see :func:`shown_default`)."""
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if "%(default)" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+        default = shown_default(action)
+        if default is None:
             return text
-        default = action.default
-        if isinstance(default, float):
-            default = f"{default:g}"
-        elif isinstance(default, (list, tuple)):
-            default = " ".join(str(v) for v in default)
         return f"{text} (default: {default})"
 
 

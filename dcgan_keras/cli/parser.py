@@ -20,13 +20,22 @@ from dcgan_keras.cli.arguments import (
 )
 from dcgan_keras.recipe import TRAINING_DEFAULTS as D
 
-__all__ = ["build_parser"]
+__all__ = ["COURSE_TOOLS", "build_parser"]
+
+#: The end of the top-level help: the course's own program, which this one does not import.
+COURSE_TOOLS = """\
+course tools (for instructors, a program of their own):
+  python -m dcgan_keras.course student OUT/
+                        write the student editions of the notebooks: no solutions, no outputs
+  python -m dcgan_keras.course student --nbgrader OUT/
+                        the same as nbgrader source notebooks, graded by nbgrader's autograde
+  see docs/instructors.md"""
 
 
 def build_parser(prog=None):
     """The parser of ``python -m dcgan_keras`` (or ``dcgan-keras``): train, sample, evaluate, benchmark."""
     parser = Parser(prog=prog or program_name(), description="Train, sample, evaluate and benchmark DCGANs.",
-                    formatter_class=HelpFormatter)
+                    formatter_class=argparse.RawDescriptionHelpFormatter, epilog=COURSE_TOOLS)
     parser.add_argument("--version", action="version", version=f"dcgan-keras {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     add_train_parser(commands)
@@ -73,8 +82,9 @@ def _length_flags(group):
                              "the data set's size")
     length.add_argument("--epochs", metavar="N", type=positive_int, help="passes over the data, instead of --steps")
     group.add_argument("--minutes", metavar="MINUTES", type=minutes_limit, default=None,
-                       help=f"also stop after the first epoch that ends past this many minutes of training; 0: no "
-                            f"limit (default: {D['minutes']:g} when neither --steps nor --epochs is given, else 0)")
+                       help=f"also stop once this many minutes of training have passed, checked after every call "
+                            f"of the compiled step (every --steps-per-execution steps); 0: no limit (default: "
+                            f"{D['minutes']:g} when neither --steps nor --epochs is given, else 0)")
     group.add_argument("--batch-size", metavar="N", type=positive_int, default=D["batch_size"], help="images per step")
 
 
@@ -129,8 +139,8 @@ def _speed_flags(group):
                             "GPUs)")
     group.add_argument("--mixed-precision", choices=("auto", "float32", "bfloat16", "float16"),
                        default=D["precision"],
-                       help="'auto': float16 on a GPU; on a CPU, bfloat16 with --no-xla if it has bfloat16 "
-                            "instructions, else float32")
+                       help="'auto': mixed_float16 when a GPU is found, float32 on every CPU (never bfloat16 "
+                            "unless asked); 'bfloat16' and 'float16' are used only when asked")
     group.add_argument("--steps-per-execution", metavar="N", type=positive_int, default=D["steps_per_execution"],
                        help="training steps per call of the compiled step; callbacks see every Nth step")
     group.add_argument("--deterministic", action="store_true",
