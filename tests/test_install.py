@@ -1,13 +1,18 @@
 """The install files agree with each other and install: pyproject.toml holds the ranges, requirements*.txt
-pin versions inside them, constraints/oldest.txt pins the lower ends, and environment.yml takes TensorFlow
-and Keras from pip.
+pin versions inside them, constraints/oldest.txt pins the lower ends, environment.yml installs what the
+test command needs, and the hosted workflow tests the oldest and the newest supported Python.
 
-The dry runs ask PyPI (pip resolves without downloading the wheels) for the newest and the oldest
-supported Python on Linux, whatever Python runs the tests; each is bounded by ``DRY_RUN_SECONDS``.
+The dry runs need the package index: they ask it (pip resolves without downloading the wheels) for the
+newest and the oldest supported Python on Linux, whatever Python runs the tests; each is bounded by
+``DRY_RUN_SECONDS``. The package's wheel is built with pip's build isolation, which fetches setuptools
+from the index too. Where the index cannot be reached, these tests skip and say so; the others read files.
 """
 
 import json
+import os
 import pathlib
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -33,6 +38,11 @@ OLDEST_PYTHON, NEWEST_PYTHON = PYTHONS[0], PYTHONS[-1]
 PLATFORMS = ("manylinux_2_27_x86_64", "manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64",
              "linux_x86_64")
 DRY_RUN_SECONDS = 420
+# What pip prints when it cannot reach the package index (or reaches one that has none of the project).
+UNREACHABLE = ("(from versions: none)", "NewConnectionError", "Failed to establish a new connection",
+               "Temporary failure in name resolution", "Name or service not known", "ConnectTimeoutError",
+               "Read timed out", "ProxyError", "Network is unreachable", "Connection refused", "Could not fetch URL")
+NEEDS_INDEX = "needs the package index, which pip cannot reach here"
 
 
 def pyproject():
@@ -96,6 +106,38 @@ def _require_a_recent_pip(result):
         "(CI does) and run the tests again")
 
 
+def _skip_if_unreachable(result, what):
+    """Skip the test, with pip's words, when ``result`` (a failed pip run) says the index cannot be reached."""
+    if result.returncode != 0:
+        found = [line.strip() for line in result.stderr.splitlines() if any(sign in line for sign in UNREACHABLE)]
+        if found:
+            pytest.skip(f"{what} {NEEDS_INDEX} ({found[-1][:200]})")
+
+
+def index_problem(env=None):
+    """None when pip finds the pinned TensorFlow on the package index (one quick question, no retries),
+    else why not, in pip's words."""
+    (tensorflow,) = [r for r in read_requirements(ROOT / "requirements.txt", NEWEST_PYTHON) if r.name == "tensorflow"]
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-deps", "--quiet",
+               "--disable-pip-version-check", "--retries", "0", "--timeout", "20", "--python-version", NEWEST_PYTHON,
+               "--only-binary=:all:", *(f"--platform={platform}" for platform in PLATFORMS), str(tensorflow)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    except subprocess.TimeoutExpired:
+        return "no answer in 120 seconds"
+    _require_a_recent_pip(result)
+    found = [line.strip() for line in result.stderr.splitlines() if any(sign in line for sign in UNREACHABLE)]
+    return found[-1][:200] if result.returncode != 0 and found else None
+
+
+@pytest.fixture(scope="module")
+def package_index():
+    """Skip, saying why, when the package index cannot be reached: at once, instead of waiting on pip's retries."""
+    problem = index_problem()
+    if problem:
+        pytest.skip(f"this test {NEEDS_INDEX} ({problem})")
+
+
 def dry_run(tmp_path, python, *args):
     """pip's report of what ``pip install *args`` would install on Linux for ``python``: {name: version}."""
     report = tmp_path / f"report-{python}.json"
@@ -104,6 +146,7 @@ def dry_run(tmp_path, python, *args):
                "--only-binary=:all:", *(f"--platform={platform}" for platform in PLATFORMS), *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=DRY_RUN_SECONDS)
     _require_a_recent_pip(result)
+    _skip_if_unreachable(result, f"the dry run for Python {python}")
     errors = "\n".join(line for line in result.stderr.splitlines() if "is ignored" not in line)
     assert result.returncode == 0, f"pip could not resolve for Python {python}:\n{errors[-3000:]}"
     install = json.loads(report.read_text(encoding="utf-8"))["install"]
@@ -111,7 +154,7 @@ def dry_run(tmp_path, python, *args):
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
+def wheel(tmp_path_factory, package_index):
     """The package built as a wheel, from a copy of what the build reads (nothing is written to the checkout)."""
     base = tmp_path_factory.mktemp("build")
     source = base / "source"
@@ -124,6 +167,7 @@ def wheel(tmp_path_factory):
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
                              "--wheel-dir", str(base / "dist"), str(source)],
                             capture_output=True, text=True, timeout=DRY_RUN_SECONDS)
+    _skip_if_unreachable(result, "building the wheel (pip fetches setuptools)")
     assert result.returncode == 0, result.stderr[-3000:]
     (built,) = (base / "dist").glob("dcgan_keras-*.whl")
     return built
@@ -183,26 +227,66 @@ def test_ranges_accept_what_colab_ships():
     assert dependencies["ipywidgets"].specifier.contains("8.1.9")
 
 
-def test_environment_yml_takes_tensorflow_and_keras_from_pip():
+# The package that provides each option of pyproject.toml's pytest ``addopts``: the test command needs them all.
+ADDOPTS_PROVIDERS = {"--numprocesses": "pytest-xdist", "--maxprocesses": "pytest-xdist", "--dist": "pytest-xdist",
+                     "--nbval-lax": "nbval", "--nbval-current-env": "nbval", "--nbval-cell-timeout": "nbval",
+                     "--nbval-sanitize-with": "nbval", "-p": "pytest"}
+
+
+def test_environment_yml_installs_what_the_test_command_needs():
+    """conda brings Python and pip; pip installs requirements-dev.txt, so every package that pytest's
+    options and the dev extra need, at the pinned versions, and TensorFlow and Keras from pip."""
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert environment["channels"] == ["conda-forge"]
     conda = [d for d in environment["dependencies"] if isinstance(d, str)]
     (section,) = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
-    conda_names = {canonicalize_name(d.split("=")[0].split(">")[0].split("<")[0]) for d in conda}
-    python = next(d for d in conda if d.startswith("python="))
-    assert python.split("=", 1)[1] in SpecifierSet(pyproject()["requires-python"])
-    assert "pip" in conda_names
-    # conda-forge lacks TensorFlow 2.20 and newer; every library the package imports comes from pip, at
-    # the pinned versions, so no package is installed by both.
-    runtime = {canonicalize_name(Requirement(r).name) for r in pyproject()["dependencies"]}
-    assert not conda_names & runtime, f"from conda-forge but imported by the package: {conda_names & runtime}"
-    assert section == ["-r requirements.txt", "-e ."]
-    assert {"tensorflow", "keras"} <= set(pins(ROOT / "requirements.txt", python.split("=", 1)[1]))
+    conda_names = {canonicalize_name(re.split(r"[=<>!~ ]", d, maxsplit=1)[0]) for d in conda}
+    # conda-forge lacks TensorFlow 2.20 and newer; everything but Python and pip comes from pip, so no
+    # package is installed by both.
+    assert conda_names == {"python", "pip"}, conda
+    python = next(d for d in conda if d.startswith("python=")).split("=", 1)[1]
+    assert python in SpecifierSet(pyproject()["requires-python"])
+    assert section == ["-r requirements-dev.txt", "-e ."]
+    installed = set(pins(ROOT / "requirements-dev.txt", python)) | conda_names
+
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    for option in shlex.split(options["addopts"]):
+        if not option.startswith("-"):
+            continue
+        name = option.split("=", 1)[0]
+        assert name in ADDOPTS_PROVIDERS, f"pytest option {name}: add the package that provides it to ADDOPTS_PROVIDERS"
+        assert ADDOPTS_PROVIDERS[name] in installed, f"environment.yml does not install {ADDOPTS_PROVIDERS[name]} ({name})"
     dev = {canonicalize_name(Requirement(r).name) for r in pyproject()["optional-dependencies"]["dev"]}
-    assert conda_names - {"python", "pip"} <= dev, "a conda-forge tool that pyproject's dev extra does not list"
+    dev.discard(canonicalize_name(pyproject()["name"]))
+    assert dev <= installed, f"in the dev extra, not in environment.yml: {sorted(dev - installed)}"
+    assert {"tensorflow", "keras", "nbgrader", "pytest-xdist"} <= installed
 
 
-# Dry runs against PyPI ---------------------------------------------------------------------------------------
+def test_workflow_tests_the_oldest_and_newest_python_and_the_conda_environment():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    assert jobs["test"]["strategy"]["matrix"]["python-version"] == [OLDEST_PYTHON, NEWEST_PYTHON]
+    setup = [step for step in jobs["test"]["steps"] if step.get("uses", "").startswith("actions/setup-python")]
+    assert setup[0]["with"]["python-version"] == "${{ matrix.python-version }}"
+    commands = "\n".join(step.get("run", "") for step in jobs["test"]["steps"])
+    assert "pip install -r requirements-dev.txt -e ." in commands and re.search(r"^pytest$", commands, re.MULTILINE)
+    conda = jobs["conda"]["steps"]
+    (miniconda,) = [step for step in conda if step.get("uses", "").startswith("conda-incubator/setup-miniconda")]
+    assert miniconda["with"]["environment-file"] == "environment.yml"
+    assert miniconda["with"]["activate-environment"] == yaml.safe_load(
+        (ROOT / "environment.yml").read_text(encoding="utf-8"))["name"]
+    assert re.search(r"^pytest$", "\n".join(step.get("run", "") for step in conda), re.MULTILINE)
+
+
+# Dry runs against the package index (skipped, with the reason, without it) ---------------------------------------------------------------------------------------
+
+def test_an_unreachable_index_is_told_apart(tmp_path):
+    """What the skip rests on: pip pointed at an address where no index answers says so."""
+    env = dict(os.environ, PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL="http://127.0.0.1:9/simple")
+    env.pop("PIP_EXTRA_INDEX_URL", None)
+    env.pop("PIP_FIND_LINKS", None)
+    assert index_problem(env)
+
 
 def test_wheel_holds_every_subpackage(wheel):
     import zipfile
@@ -216,7 +300,9 @@ def test_wheel_holds_every_subpackage(wheel):
 @pytest.mark.parametrize("python", [OLDEST_PYTHON, NEWEST_PYTHON])
 def test_pinned_requirements_and_the_package_install_together(python, wheel, tmp_path):
     selected = tmp_path / "requirements.txt"
-    selected.write_text("\n".join(str(r) for r in read_requirements(ROOT / "requirements-dev.txt", python)) + "\n")
+    # The lines for ``python``, without their markers: pip would evaluate those for the Python that runs it.
+    selected.write_text("\n".join(f"{r.name}{r.specifier}" for r in read_requirements(ROOT / "requirements-dev.txt",
+                                                                                      python)) + "\n")
     installed = dry_run(tmp_path, python, "-r", str(selected), str(wheel))
     for name, version in pins(ROOT / "requirements-dev.txt", python).items():
         assert installed.get(name) == version, f"Python {python}: {name} resolves to {installed.get(name)}"
