@@ -71,7 +71,8 @@ def drop_framework_lines(text):
 
 
 def clean_outputs(outputs):
-    """Merge neighbouring stderr outputs, drop their framework log lines and any that end up empty.
+    """Merge neighbouring stderr outputs, drop their framework log lines and any that end up empty, then
+    join the neighbouring outputs of one stream that those lines had split.
 
     Returns the new list of outputs and the number of lines removed.
     """
@@ -92,7 +93,15 @@ def clean_outputs(outputs):
                 continue
             output["text"] = after
         cleaned.append(output)
-    return cleaned, removed
+    # A stream split by the log lines between its pieces (stdout, log, stdout) becomes one output again.
+    joined = []
+    for output in cleaned:
+        if (output.get("output_type") == "stream" and joined and joined[-1].get("output_type") == "stream"
+                and joined[-1].get("name") == output.get("name")):
+            joined[-1]["text"] = _text(joined[-1]) + _text(output)
+        else:
+            joined.append(output)
+    return joined, removed
 
 
 def clean_notebook(nb):
