@@ -180,3 +180,36 @@ def test_hidden_grading_switch_is_valid_python_and_turns_grading_on(grading_off)
     namespace = {}
     exec(compile(HIDDEN_GRADING, "hidden", "exec"), namespace)  # noqa: S102  (our own fixed text)
     assert core.grading()
+
+
+# docs/instructors.md -------------------------------------------------------------------------------------------
+
+def test_instructors_workflow_runs_the_projects_pytest_flags_on_files_that_exist():
+    import re
+    import shlex
+
+    import yaml
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: pip carries the same parser
+        from pip._vendor import tomli as tomllib
+
+    page = (ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
+    own = page[page.index("### In a repository of your own"):]
+    (block,) = re.findall(r"```yaml\n(.*?)```", own, flags=re.DOTALL)
+    workflow = yaml.safe_load(block)
+    (job,) = workflow["jobs"].values()
+    assert job["strategy"]["matrix"]["python-version"] == ["3.10", "3.13"]
+    commands = " ".join(step.get("run", "") for step in job["steps"])
+    assert "pip install -r requirements-dev.txt" in commands
+    pytest_flags = shlex.split(commands[commands.index("pytest notebooks/"):])[2:]
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert sorted(pytest_flags) == sorted(shlex.split(addopts["addopts"]))
+    listed = re.findall(r"^- `([^`]+)`", own, flags=re.MULTILINE)
+    listed += re.findall(r"^- `[^`]+` and `([^`]+)`", own, flags=re.MULTILINE)
+    assert {"conftest.py", "tests/sanitize.cfg", "requirements.txt", "requirements-dev.txt"} <= set(listed)
+    for name in listed:
+        assert list(ROOT.glob(name)), f"docs/instructors.md lists {name}, which the repository lacks"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/instructors.md)" in readme, "the README links the instructors' page"
