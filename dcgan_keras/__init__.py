@@ -19,7 +19,7 @@ holds what only the notebooks use.
 
 Importing the package picks the TensorFlow backend for Keras (unless ``KERAS_BACKEND`` is set),
 imports TensorFlow with its native start-up lines kept off the terminal (unless
-``TF_CPP_MIN_LOG_LEVEL`` is set) and registers the package's Keras classes, so that
+``TF_CPP_MIN_LOG_LEVEL`` is 0 or 1) and registers the package's Keras classes, so that
 ``keras.saving.load_model`` finds them in a script, a notebook, a test runner or any ``python -m``
 program; the public names load on first use. Import it before ``keras``. The one exception is the
 package's own command line (``python -m dcgan_keras ...``, ``python -m dcgan_keras.course ...`` or
@@ -36,7 +36,8 @@ import sys
 import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-_QUIET = "TF_CPP_MIN_LOG_LEVEL" not in os.environ  # the user did not ask for TensorFlow's logs
+# TensorFlow's start-up lines are held back unless the user asked for its info or warning lines.
+_QUIET = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2").strip() not in ("0", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
@@ -134,7 +135,7 @@ def register_keras_classes():
 
     ``import dcgan_keras`` calls it, except when the package's own command line runs (see the module's
     docstring); calling it again does nothing. It imports TensorFlow, quietly unless
-    ``TF_CPP_MIN_LOG_LEVEL`` was set before the package was imported.
+    ``TF_CPP_MIN_LOG_LEVEL`` was 0 or 1 when the package was imported.
     """
     if "dcgan_keras.gan" in sys.modules and "dcgan_keras.layers" in sys.modules:
         return

@@ -3,6 +3,7 @@
 import numpy as np
 
 __all__ = [
+    "plot_ablation_record",
     "plot_generator_losses",
     "plot_gan_history",
     "plot_quality",
@@ -80,16 +81,18 @@ def plot_gan_history(history, title=None):
         raise ValueError(f"history lacks {', '.join(missing)}; pass the logs of a DCGAN's fit")
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3))
     epochs = np.arange(1, len(history["d_loss"]) + 1)
-    left.plot(epochs, history["d_loss"], label="D loss")
-    left.plot(epochs, history["g_loss"], label="G loss")
+    style = dict(marker="o", ms=3) if len(epochs) <= 60 else {}  # a dot for every epoch, while they are few
+    left.plot(epochs, history["d_loss"], label="D loss", **style)
+    left.plot(epochs, history["g_loss"], label="G loss", **style)
     left.axhline(2 * np.log(2), color="grey", ls=":", lw=1)
     left.axhline(np.log(2), color="grey", ls=":", lw=1)
-    left.set(xlabel="epoch", title="losses (dotted: 2 log 2 and log 2, D's loss and G's at D = 1/2)")
-    left.title.set_fontsize(8)
-    right.plot(epochs, history["d_real"], label="D(x), real")
-    right.plot(epochs, history["d_fake"], label="D(G(z)), fake")
+    left.set(xlabel="epoch")
+    left.set_title("losses (dotted: 2 log 2 and log 2,\nD's loss and G's at D = 1/2)", fontsize=9)
+    right.plot(epochs, history["d_real"], label="D(x), real", **style)
+    right.plot(epochs, history["d_fake"], label="D(G(z)), fake", **style)
     right.axhline(0.5, color="grey", ls=":", lw=1)
-    right.set(xlabel="epoch", ylim=(0, 1), title="D's mean output")
+    right.set(xlabel="epoch", ylim=(0, 1))
+    right.set_title("D's mean output", fontsize=9)
     for ax in (left, right):
         ax.legend(fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -400,3 +403,46 @@ def calibration_references(sigmas=("0.75", "1")):
         raise ValueError(f"the calibration table has no blur row for sigma {', '.join(missing)}; it has "
                          f"{', '.join(sorted(rows))}")
     return {f"real digits blurred {s} px": float(rows[f"blur_{s}"]["fid"]) for s in sigmas}
+
+
+def plot_ablation_record(record, references=None):
+    """The FID of every step of a recipe-ablation record, one panel per comparison (equal steps, equal time).
+
+    Each seed is a dot, the mean over seeds a bar; ``references`` (``{label: fid}``) are drawn as
+    horizontal lines. The figure's title says that it shows a record, not a run made here.
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
+
+    from dcgan_keras.course.records import COMPARISONS, ablation_summary
+
+    summary = ablation_summary(record)
+    steps = ["the paper"] + [step["name"] for step in record["recipe_steps"]]
+    settings = record["settings"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    for ax, comparison in zip(axes, COMPARISONS, strict=True):
+        rows = {row["step"]: row for row in summary if row["comparison"] == comparison}
+        for x, step in enumerate(steps):
+            runs = [r for r in record["runs"] if r["comparison"] == comparison and r["step"] == step]
+            ax.scatter([x] * len(runs), [r["fid"] for r in runs], s=14, color="C0", zorder=3)
+            if step in rows:
+                ax.hlines(rows[step]["mean FID"], x - 0.3, x + 0.3, color="C3", lw=2, zorder=4)
+        for k, (label, value) in enumerate((references or {}).items()):
+            ax.axhline(value, ls=(0, (4, 2 + 2 * k)), color="grey", lw=1)
+            ax.annotate(f"{label}: {value:g}", (0.0, value), xycoords=("axes fraction", "data"), xytext=(4, 3),
+                        textcoords="offset points", fontsize=9, color="dimgrey")
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(steps)), [textwrap.fill(s, 11) for s in steps], fontsize=9)
+        ax.yaxis.set_major_locator(FixedLocator([1, 2, 5, 10, 20, 50, 100, 200, 500]))
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        length = (f"{settings['steps']:,} steps each" if comparison == "equal steps"
+                  else f"{settings['seconds']:g} s of this machine's steps each")
+        ax.set_title(f"{comparison}: {length}", fontsize=10)
+    axes[0].set_ylabel("FID (log scale; dots: seeds, bars: means)")
+    fig.suptitle(f"Record, not run here: {len(settings['seeds'])} seeds per step, made {record['date']}",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
