@@ -100,7 +100,8 @@ def _started_as_our_command_line(argv=None):
 
 
 _NATIVE_NOISE = ("WARNING: All log messages before absl::InitializeLog()", "cudart_stub.cc", "cuInit",
-                 "cpu_feature_guard.cc", "To enable the following instructions", "oneDNN custom operations")
+                 "cpu_feature_guard.cc", "To enable the following instructions", "oneDNN custom operations",
+                 "Attempting to register factory for plugin")  # the last: TensorFlow 2.18's CUDA plugins
 
 
 @contextlib.contextmanager
