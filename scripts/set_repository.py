@@ -19,8 +19,6 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parents[1]
 REPOSITORY_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+$")
 REF_RE = re.compile(r"^[A-Za-z0-9._/-]+$")
@@ -120,6 +118,8 @@ def main(argv=None):
         previous.student_location(args.repository, ref, student_ref, student_folder)
     except ValueError as error:
         parser.error(str(error))
+
+    import nbformat  # after the arguments are checked: a wrong one is answered at once
 
     changed = []
     if rewrite_settings(settings, args.repository, ref, student_ref, student_folder):
