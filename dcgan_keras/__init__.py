@@ -11,8 +11,8 @@ The library, what you import and may copy::
 
     generator = keras.saving.load_model("runs/dcgan/generator.keras")  # works after `import dcgan_keras`
 
-Modules: ``layers`` (the blocks), ``models`` (generator and discriminator builders), ``gan`` (the
-``DCGAN`` model and its losses), ``recipe`` (the settings, model and callbacks of the default run),
+Modules: ``layers`` (the blocks), ``models`` (generator and discriminator builders), ``losses``, ``gan``
+(the ``DCGAN`` model), ``recipe`` (the settings, model and callbacks of the default run),
 ``data``, ``callbacks``, ``metrics`` (and the ``classifier`` behind it), ``latent`` (walks and
 arithmetic in the noise space), ``images``, ``cli`` (``python -m dcgan_keras``). ``dcgan_keras.course``
 holds what only the notebooks use.
@@ -54,7 +54,7 @@ _PUBLIC = {
     "make_gan": "recipe", "make_callbacks": "recipe",
     "fid_mnist": "metrics", "quality_report": "metrics",
 }
-_MODULES = ("layers", "models", "gan", "recipe", "data", "callbacks", "metrics", "latent", "images", "cli",
+_MODULES = ("layers", "models", "losses", "gan", "recipe", "data", "callbacks", "metrics", "latent", "images", "cli",
             "benchmark", "internal", "course")
 
 __all__ = ["quick_mode", "register_keras_classes", "__version__", *_PUBLIC]

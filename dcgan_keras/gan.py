@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from dcgan_keras.internal.validation import check_number, check_positive_int
+from dcgan_keras.losses import discriminator_loss, generator_loss, global_batch_mean, r1_penalty
 
 __all__ = ["DCGAN", "default_optimizer", "discriminator_loss", "generator_loss", "r1_penalty"]
 
@@ -24,58 +25,6 @@ def default_optimizer(learning_rate=2e-4, beta_1=0.5, beta_2=0.999):
     The package's recipe (:mod:`dcgan_keras.recipe`) passes its own numbers.
     """
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
-
-
-def _average(per_example):
-    """Mean over the global batch: under ``tf.distribute`` each replica divides by the global size.
-
-    The optimizer sums the replicas' gradients, so dividing by the global batch (not the
-    replica's) makes a step with N replicas equal to one step on the whole batch.
-    """
-    per_example = keras.ops.reshape(per_example, (-1,))
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync  # TensorFlow: Keras has no replica count
-    global_size = keras.ops.cast(keras.ops.shape(per_example)[0] * replicas, per_example.dtype)
-    return keras.ops.sum(per_example) / global_size
-
-
-def discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
-    """Binary cross-entropy of D: real images labelled ``1 - label_smoothing``, fakes 0.
-
-    One-sided label smoothing (only the real labels move) keeps D from growing
-    over-confident without rewarding the generator for anything.
-    Returns per-example losses; average them with the global batch size.
-    """
-    real_logits = keras.ops.cast(real_logits, "float32")
-    fake_logits = keras.ops.cast(fake_logits, "float32")
-    real_target = keras.ops.full_like(real_logits, 1.0 - label_smoothing)
-    real = keras.ops.binary_crossentropy(real_target, real_logits, from_logits=True)
-    fake = keras.ops.binary_crossentropy(keras.ops.zeros_like(fake_logits), fake_logits, from_logits=True)
-    return real + fake
-
-
-def r1_penalty(real_gradients):
-    """The R1 gradient penalty of Mescheder et al. (2018): ``||grad_x D(x)||^2`` on each real image.
-
-    Args:
-        real_gradients: the gradient of D's logits with respect to a batch of real images,
-            shape ``(batch, height, width, channels)``.
-
-    Returns per-example penalties (float32); the discriminator's loss adds ``r1_weight / 2`` times them.
-    A discriminator with small gradients on the real digits cannot carve sharp, over-fitted edges
-    around them, which keeps it from memorising a small training set and gives the generator
-    gradients that lead somewhere.
-    """
-    real_gradients = keras.ops.cast(real_gradients, "float32")
-    return keras.ops.sum(keras.ops.square(real_gradients), axis=tuple(range(1, len(real_gradients.shape))))
-
-
-def generator_loss(fake_logits):
-    """The non-saturating generator loss: binary cross-entropy of D's logits on fakes against label 1.
-
-    Returns per-example losses.
-    """
-    fake_logits = keras.ops.cast(fake_logits, "float32")
-    return keras.ops.binary_crossentropy(keras.ops.ones_like(fake_logits), fake_logits, from_logits=True)
 
 
 @keras.saving.register_keras_serializable(package="dcgan_keras")
@@ -248,15 +197,15 @@ class DCGAN(keras.Model):
                 real_sum = self.d_optimizer.scale_loss(keras.ops.sum(keras.ops.cast(real_logits, "float32")))
             fake_logits = self.discriminator(fake, training=True)
             # D: call real images real (1, or 1 - label_smoothing) and fakes fake (0).
-            d_loss = _average(discriminator_loss(real_logits, fake_logits, self.label_smoothing))
+            d_loss = global_batch_mean(discriminator_loss(real_logits, fake_logits, self.label_smoothing))
             # G: make D call its fakes real (the non-saturating loss).
-            g_loss = _average(generator_loss(fake_logits))
+            g_loss = global_batch_mean(generator_loss(fake_logits))
             d_total = d_loss
             if self.r1_weight:  # a Python number: the branch is decided once, when the step is traced
                 # R1: penalise D's gradient on real images (differentiated again by d_tape).
                 inner_scale = self.d_optimizer.scale_loss(keras.ops.ones((), "float32"))  # 1 without scaling
                 real_gradients = r1_tape.gradient(real_sum, real) / inner_scale
-                penalty = _average(r1_penalty(real_gradients))
+                penalty = global_batch_mean(r1_penalty(real_gradients))
                 d_total = d_loss + 0.5 * self.r1_weight * penalty
             d_scaled = self.d_optimizer.scale_loss(d_total)  # loss scaling under mixed float16, else unchanged
             g_scaled = self.g_optimizer.scale_loss(g_loss)
@@ -271,7 +220,7 @@ class DCGAN(keras.Model):
             self.update_ema()
 
         # Each replica holds its share of the global mean; the trackers average over replicas.
-        replicas = float(tf.distribute.get_strategy().num_replicas_in_sync)  # TensorFlow, as in _average
+        replicas = float(tf.distribute.get_strategy().num_replicas_in_sync)  # TensorFlow, as in global_batch_mean
         self.d_loss_tracker.update_state(d_loss * replicas)
         self.g_loss_tracker.update_state(g_loss * replicas)
         self.d_real_tracker.update_state(keras.ops.mean(keras.ops.sigmoid(keras.ops.cast(real_logits, "float32"))))
