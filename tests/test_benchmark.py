@@ -60,3 +60,13 @@ def test_quality_curve_scores_each_budget(tmp_path, capsys):
     assert [row["minutes"] for row in rows] == [0.01, 0.05]
     # Steps come in chunks of 10, and on a loaded machine one chunk can outlast both budgets.
     assert 10 <= rows[0]["steps"] <= rows[1]["steps"] and all(row["fid"] > 0 for row in rows)
+
+
+def test_the_help_lists_exactly_the_modes_the_benchmark_takes(capsys):
+    import re
+
+    with pytest.raises(SystemExit):
+        main(["benchmark", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    listed = re.search(r"--modes MODES \[MODES \.\.\.\]\s+modes to time \(.*?\): (reference,[^()]*?, float16)(?: |$)", text).group(1)
+    assert [m.strip() for m in listed.split(",")] == list(MODES)

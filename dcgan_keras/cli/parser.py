@@ -193,7 +193,8 @@ def add_benchmark_parser(commands):
                                 formatter_class=HelpFormatter)
     bench.add_argument("--batch-sizes", type=positive_int, nargs="+", default=[64, 128, 256], help="batch sizes")
     bench.add_argument("--modes", nargs="+", default=None,
-                       help="modes to time (default: all): reference, function, xla, bfloat16, float16, spe4, ...")
+                       help="modes to time (default: all, float16 only with a GPU): reference, function, xla, "
+                            "bfloat16, bfloat16+spe4, bfloat16+xla, bfloat16+r1, float16")
     bench.add_argument("--windows", type=positive_int, default=5, help="timed windows per mode")
     bench.add_argument("--window-steps", type=positive_int, default=20, help="steps per timed window")
     bench.add_argument("--quality", action="store_true",
