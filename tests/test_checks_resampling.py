@@ -117,8 +117,11 @@ def test_check_bilinear_kernel():
 
 
 def test_check_flat_kernel():
-    assert check_flat_kernel(np.outer([0.5, 1, 0.5], [0.5, 1, 0.5]))
-    assert check_flat_kernel(np.outer([1, 2, 1], [1, 2, 1]) * 3.0)
+    assert check_flat_kernel(np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]))  # one tap a phase
+    assert check_flat_kernel(np.array([[0.5, 2.0, 0.5], [1.0, 2.0, 1.0], [0.5, 0.0, 0.5]]))
+    for shown in (np.outer([0.5, 1, 0.5], [0.5, 1, 0.5]), np.outer([1, 2, 1], [1, 2, 1]) * 3.0):
+        refused = check_flat_kernel(shown)  # the notebook shows this one: it does not count
+        assert not refused and "aligned-corners" in repr(refused)
     assert _not_answered(check_flat_kernel(None))
     rng = np.random.default_rng(0)
     for wrong in (np.ones((3, 3)), np.zeros((3, 3)), np.ones((4, 4)), rng.normal(size=(3, 3))):

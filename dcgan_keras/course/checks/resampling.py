@@ -192,7 +192,8 @@ def check_bilinear_kernel(bilinear_kernel, factors=(2, 4, 6)):
 def check_flat_kernel(kernel, stride=2):
     """Notebook 05, exercise 2: a 3x3 kernel whose stride-2 transposed convolution of a constant is flat.
 
-    The interior of the output (away from the edges) must be constant and not zero.
+    The interior of the output (away from the edges) must be constant and not zero, and the kernel must not
+    be the aligned-corners bilinear kernel (or a multiple of it), which the notebook shows.
 
     Example:
         >>> check_flat_kernel(None)
@@ -212,5 +213,12 @@ def check_flat_kernel(kernel, stride=2):
         return report(False, name, "an all-zero output is flat but useless; make the taps add up to something.")
     flat = np.ptp(inner) <= 1e-6 * np.abs(inner).max()
     sums = np.round(phase_sums(kernel, stride), 4).tolist()
-    return report(flat, name, f"the phase sums of your kernel are {sums}; a constant input paints exactly these "
-                              "four values, so change the taps until all four are equal.")
+    if not flat:
+        return report(False, name, f"the phase sums of your kernel are {sums}; a constant input paints exactly "
+                                   "these four values, so change the taps until all four are equal.")
+    corners = np.outer([1.0, 2.0, 1.0], [1.0, 2.0, 1.0])  # the aligned-corners bilinear kernel, up to a factor
+    if np.allclose(kernel, corners * kernel[1, 1] / corners[1, 1]):
+        return report(False, name, "that is the aligned-corners bilinear kernel (or a multiple of it), which the "
+                                   "lesson already showed; find another: which taps land in each of the four "
+                                   "phases of the output?")
+    return report(True, name)
