@@ -42,6 +42,7 @@ import tensorflow as tf
 import dcgan_keras  # noqa: F401  (picks the TensorFlow backend and registers the Keras classes)
 from dcgan_keras import callbacks, recipe
 from dcgan_keras.data import load_mnist, make_dataset
+from dcgan_keras.internal import acceleration
 from dcgan_keras.internal.files import write_json
 from dcgan_keras.metrics import quality_report
 
@@ -73,16 +74,6 @@ def parse_args(argv=None):
 def step_config(index, args, steps):
     width = {"g_filters": args.paper_width, "d_filters": args.paper_width} if index == 0 else {}
     return recipe.recipe_step(index, steps=steps, steps_per_execution=args.steps_per_execution, **COMMON, **width)
-
-
-def cpu_name():
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 class Scores(keras.callbacks.Callback):
@@ -154,11 +145,12 @@ def main(argv=None):
     if args.limit:
         images = images[np.random.default_rng(0).permutation(len(images))[:args.limit]]
     names = ["the paper"] + [name for name, _ in recipe.PAPER_TO_PACKAGE]
+    machine = acceleration.describe_machine()
+    machine["load_average_at_start"] = machine.pop("load_average")
     record = {
         "command": "python scripts/recipe_ablation.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "date": datetime.date.today().isoformat(),
-        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "gpus": len(tf.config.list_physical_devices("GPU")),
-                    "load_average_at_start": [round(v, 2) for v in os.getloadavg()]},
+        "machine": machine,
         "versions": {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
                      "numpy": np.__version__, "dcgan_keras": dcgan_keras.__version__},
         "settings": {"steps": args.steps, "seconds": args.seconds, "paper_width": args.paper_width, "seeds": args.seeds, "data": "embedded",

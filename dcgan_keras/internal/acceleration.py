@@ -9,12 +9,14 @@
 """
 
 import functools
+import os
 import pathlib
+import platform
 
 import keras
 import tensorflow as tf
 
-__all__ = ["cpu_has_bf16", "gpus", "resolve_precision", "set_precision", "get_strategy", "PRECISIONS"]
+__all__ = ["cpu_has_bf16", "describe_machine", "gpus", "resolve_precision", "set_precision", "get_strategy", "PRECISIONS"]
 
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
 
@@ -38,6 +40,25 @@ def cpu_has_bf16():
             flags.update(line.split(":", 1)[1].split())
             break
     return bool({"avx512_bf16", "amx_bf16"} & flags)
+
+
+def describe_machine():
+    """The machine a measurement ran on, for a record: the CPU's name, its cores, the GPUs and the load.
+
+    Example:
+        >>> sorted(describe_machine())
+        ['cores', 'cpu', 'gpus', 'load_average']
+    """
+    name = platform.processor() or platform.machine()
+    try:
+        for line in CPUINFO.read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": name, "cores": os.cpu_count(), "gpus": len(gpus()),
+            "load_average": [round(v, 2) for v in os.getloadavg()]}
 
 
 def gpus():
