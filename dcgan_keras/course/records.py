@@ -1,28 +1,88 @@
 """Records of measurements too long for a notebook to run live, read and summarised for notebook 06.
 
-``recipe_ablation.json`` (in ``dcgan_keras/assets``, made by ``scripts/recipe_ablation.py``) holds
-each step from the DCGAN paper's recipe to the package's, trained from several seeds at equal steps
-and at equal time. :func:`ablation_summary` turns it into one row per step and comparison, and
-:func:`ablation_statements` into the sentences notebook 06 prints; ``tests/test_records.py``
-recomputes both from the raw runs.
+Two records live in ``dcgan_keras/assets``:
+
+- ``paper_recipe_record.json`` (made by ``scripts/paper_recipe_record.py``): the paper's recipe at
+  the width notebook 06 trains on a CPU, run from several seeds for four times as many steps as the
+  notebook's three minutes give; :func:`paper_record_statements` says when each seed draws all ten
+  digits.
+- ``recipe_ablation.json`` (made by ``scripts/recipe_ablation.py``): each step from the DCGAN paper's
+  recipe to the package's, trained from several seeds at equal steps and at equal time;
+  :func:`ablation_summary` turns it into one row per step and comparison, and
+  :func:`ablation_statements` into the sentences notebook 06 prints.
+
+``tests/test_records.py`` recomputes every statement from the raw runs.
 """
 
 import json
 import pathlib
 import statistics
 
-__all__ = ["ABLATION_PATH", "load_ablation", "ablation_summary", "ablation_statements", "describe_record"]
+__all__ = ["ABLATION_PATH", "PAPER_PATH", "load_ablation", "load_paper_record", "ablation_summary",
+           "ablation_statements", "paper_record_statements", "describe_record"]
 
-ABLATION_PATH = pathlib.Path(__file__).resolve().parent.parent / "assets" / "recipe_ablation.json"
+ASSETS = pathlib.Path(__file__).resolve().parent.parent / "assets"
+ABLATION_PATH = ASSETS / "recipe_ablation.json"
+PAPER_PATH = ASSETS / "paper_recipe_record.json"
 COMPARISONS = ("equal steps", "equal time")
+
+
+def _load(path, script):
+    path = pathlib.Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no record at {path}; make it with python scripts/{script}")
+    return json.loads(path.read_text())
 
 
 def load_ablation(path=None):
     """The ablation record as a dict (see ``scripts/recipe_ablation.py`` for its fields)."""
-    path = pathlib.Path(path or ABLATION_PATH)
-    if not path.exists():
-        raise FileNotFoundError(f"no record at {path}; make it with python scripts/recipe_ablation.py")
-    return json.loads(path.read_text())
+    return _load(path or ABLATION_PATH, "recipe_ablation.py")
+
+
+def load_paper_record(path=None):
+    """The paper's recipe's long runs as a dict (see ``scripts/paper_recipe_record.py`` for its fields).
+
+    Each run's ``samples`` names a PNG grid of its last samples in the same folder; ``record["folder"]``
+    is set to that folder.
+    """
+    path = pathlib.Path(path or PAPER_PATH)
+    record = _load(path, "paper_recipe_record.py")
+    record["folder"] = str(path.parent)
+    return record
+
+
+def _draws(run, i, line):
+    """Whether measurement ``i`` of ``run`` draws all ten digits at or under the FID ``line``."""
+    return run["classes_covered"][i] == 10 and run["fid"][i] <= line
+
+
+def _settled_from(run, line):
+    """The step from which every measurement of ``run`` draws all ten digits under ``line`` (None if its last does not)."""
+    i = len(run["steps"])
+    while i > 0 and _draws(run, i - 1, line):
+        i -= 1
+    return run["steps"][i] if i < len(run["steps"]) else None
+
+
+def paper_record_statements(record, line, label="the line"):
+    """The sentences notebook 06 prints about the paper's recipe's long runs: for each seed, the first
+    measurement that draws all ten digits at or under the FID ``line`` (named ``label``), how many do,
+    and where the run ends; then the step from which every later measurement of every seed does, if any."""
+    lines = []
+    runs = sorted(record["runs"], key=lambda r: r["seed"])
+    for run in runs:
+        hits = [step for i, step in enumerate(run["steps"]) if _draws(run, i, line)]
+        lines.append(f"seed {run['seed']}: all ten digits at or under {label} "
+                     f"{f'first at step {hits[0]:,}' if hits else 'never'}, in {len(hits)} of "
+                     f"{len(run['steps'])} measurements; after {run['steps'][-1]:,} steps FID {run['fid'][-1]:.1f}, "
+                     f"{run['classes_covered'][-1]}/10 digits")
+    settled = [_settled_from(run, line) for run in runs]
+    if None in settled:
+        lines.append(f"no step after which every measurement of every seed draws all ten digits at or under {label}")
+    else:
+        lines.append(f"from step {max(settled):,} on, every measurement of every seed draws all ten digits at or "
+                     f"under {label}")
+    return lines
 
 
 def _steps(record):

@@ -4,6 +4,7 @@ import numpy as np
 
 __all__ = [
     "plot_ablation_record",
+    "plot_paper_record",
     "plot_generator_losses",
     "plot_gan_history",
     "plot_quality",
@@ -444,5 +445,43 @@ def plot_ablation_record(record, references=None):
     axes[0].set_ylabel("FID (log scale; dots: seeds, bars: means)")
     fig.suptitle(f"Record, not run here: {len(settings['seeds'])} seeds per step, made {record['date']}",
                  fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_paper_record(record, references=None, live=None):
+    """The paper's recipe's long runs from a record: FID (left) and digits drawn (right) against steps.
+
+    Each seed of ``record`` (see :func:`dcgan_keras.course.records.load_paper_record`) is a thin line;
+    ``live``, a :class:`~dcgan_keras.course.variants.QualityClock` history with ``steps``, is drawn over
+    them in black; ``references`` (``{label: fid}``) are horizontal lines. The title says that the
+    seeds are a record, not runs made here.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
+
+    settings = record["settings"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    curves = [(f"record, seed {run['seed']}", run, dict(lw=1, ms=2, alpha=0.8)) for run in record["runs"]]
+    if live is not None:
+        curves.append(("your run", live, dict(lw=2, ms=3, color="black")))
+    for label, run, style in curves:
+        left.plot(run["steps"], run["fid"], "o-", label=label, **style)
+        right.plot(run["steps"], run["classes_covered"], "o-", label=label, **style)
+    for k, (label, value) in enumerate((references or {}).items()):
+        left.axhline(value, ls=(0, (4, 2 + 2 * k)), color="grey", lw=1)
+        left.annotate(f"{label}: {value:g}", (1.0, value), xycoords=("axes fraction", "data"), xytext=(-4, 3),
+                      textcoords="offset points", ha="right", fontsize=9, color="dimgrey")
+    left.set_yscale("log")
+    left.yaxis.set_major_locator(FixedLocator([1, 2, 5, 10, 20, 50, 100, 200, 500]))
+    left.yaxis.set_major_formatter(ScalarFormatter())
+    left.yaxis.set_minor_formatter(NullFormatter())
+    left.set(xlabel="training steps", ylabel="FID (log scale, lower is better)")
+    right.axhline(10, color="grey", ls=":", lw=1)
+    right.set(xlabel="training steps", ylabel="digits with at least 5% of samples", ylim=(0, 10.5),
+              yticks=range(0, 11, 2))
+    right.legend(fontsize=9, loc="lower right")
+    fig.suptitle(f"Record, not run here: the paper's recipe at width {settings['g_filters']}, "
+                 f"{len(record['runs'])} seeds, made {record['date']}", fontsize=10)
     fig.tight_layout()
     return fig
