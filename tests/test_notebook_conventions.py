@@ -444,12 +444,11 @@ def test_figure_code_check_can_fail():
 
 WIDGET_REPR_RE = re.compile(r"^\s*(VBox|HBox|Box|GridBox|Text|Textarea|Label|Output|Button|Dropdown|Checkbox|"
                             r"(Int|Float)(Range)?(Slider|Text)|IntProgress|FloatProgress)\(")
-FOUNDATION_NOTEBOOKS = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04", "05"}]
 
 
-@pytest.mark.parametrize("path", FOUNDATION_NOTEBOOKS, ids=_id)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
 def test_no_widget_repr_or_frozen_progress_bar(path):
-    """Notebooks 01-05 save no widget's text repr (explore() saves a caption) and no progress bar."""
+    """No notebook saves a widget's text repr (explore() saves a caption) or a progress bar."""
     problems = []
     for index, cell in enumerate(_read(path).cells):
         for output in cell.get("outputs", []):
@@ -463,9 +462,9 @@ def test_no_widget_repr_or_frozen_progress_bar(path):
     _fail(problems)
 
 
-@pytest.mark.parametrize("path", FOUNDATION_NOTEBOOKS, ids=_id)
-def test_foundation_notebooks_stay_within_budget(path):
-    """Notebooks 01-05 keep to 80 cells and 2,500 words of prose (markdown cells, the solutions included)."""
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_notebooks_stay_within_budget(path):
+    """Every notebook keeps to 80 cells and 2,500 words of prose (markdown cells, the solutions included)."""
     nb = _read(path)
     words = sum(len(cell.source.split()) for cell in nb.cells if cell.cell_type == "markdown")
     problems = []
