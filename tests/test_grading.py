@@ -105,7 +105,9 @@ def test_docstring_examples(module):
 # nbgrader ------------------------------------------------------------------------------------------------------
 
 def _nbgrader(course, *args):
-    env = dict(os.environ, DCGAN_KERAS_QUICK="1", TF_CPP_MIN_LOG_LEVEL="3")
+    # nbgrader runs the alembic program it installed: find it beside this Python, activated or not.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    env = dict(os.environ, DCGAN_KERAS_QUICK="1", TF_CPP_MIN_LOG_LEVEL="3", PATH=path)
     env.pop(core.GRADING_VARIABLE, None)  # the hidden tests alone must turn grading on
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--CourseDirectory.root", str(course),
                            "--Execute.timeout=600"], cwd=course, env=env, capture_output=True, text=True,
